@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HALB_CONN_H
+#define _HALB_CONN_H
+
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/netfilter.h>
+#include "params.h"
+
+struct halb_net;
+struct halb_dest;
+struct halb_pkt;
+
+#define HALB_CONN_F_OUT_HASHED	0x1	/* replies are looked up (NAT) */
+#define HALB_CONN_F_DEAD	0x2	/* expiring; timer must not re-arm */
+
+/*
+ * One connection through a virtual service.  Looked up under RCU only, no
+ * reference count: an entry is freed by its own timer through call_rcu(),
+ * so a packet that found it may use it until rcu_read_unlock().  Packets
+ * only refresh @expires; the timer, when it fires early, re-arms itself for
+ * the new expiry (no mod_timer() per packet).
+ */
+struct halb_conn {
+	struct hlist_node in_node;	/* keyed client -> virtual */
+	struct hlist_node out_node;	/* keyed real server -> client */
+	union nf_inet_addr caddr;	/* client */
+	union nf_inet_addr vaddr;	/* virtual address */
+	union nf_inet_addr daddr;	/* real server */
+	__be16 cport;
+	__be16 vport;
+	__be16 dport;
+	u16 af;
+	u8 protocol;
+	u8 fwd;				/* enum halb_fwd_method, fixed */
+	u8 state;			/* enum halb_conn_state */
+	u8 flags;			/* HALB_CONN_F_* */
+	spinlock_t lock;		/* state changes, timer re-arm */
+	u32 timeout;			/* jiffies, of the current state */
+	unsigned long expires;		/* jiffies; written without lock */
+	struct timer_list timer;
+	struct halb_dest *dest;		/* holds a reference */
+	struct halb_net *hn;
+	struct rcu_head rcu;
+};
+
+int halb_conn_cache_init(void);
+void halb_conn_cache_exit(void);
+int halb_conn_tab_init(struct halb_net *hn);
+void halb_conn_tab_exit(struct halb_net *hn);
+void halb_conn_flush(struct halb_net *hn);
+
+struct halb_conn *halb_conn_in_get(struct halb_net *hn, const struct halb_pkt *p);
+struct halb_conn *halb_conn_out_get(struct halb_net *hn, const struct halb_pkt *p);
+struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
+				struct halb_dest *dest, unsigned int state);
+void halb_conn_set_state(struct halb_conn *cp, unsigned int state);
+
+/* A packet of the connection was seen: push expiry out. */
+static inline void halb_conn_touch(struct halb_conn *cp)
+{
+	unsigned long exp = jiffies + cp->timeout;
+
+	/* Avoid dirtying the cache line when nothing would change. */
+	if (READ_ONCE(cp->expires) != exp)
+		WRITE_ONCE(cp->expires, exp);
+}
+
+/* Reply lookups hash the real server as source, the client as target. */
+#endif /* _HALB_CONN_H */

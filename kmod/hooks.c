@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks: where packets enter halb.
+ *
+ * Requests from clients reach a virtual address that is local to the
+ * director, so they are taken at LOCAL_IN, after the filter table's INPUT
+ * chain and before the local stack (as IPVS does).  NAT replies from real
+ * servers are routed through the director towards the client and are taken
+ * at FORWARD, after the filter table.  Lookups are RCU only; nothing here
+ * sleeps or takes a lock except when a new connection is created.
+ */
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/icmp.h>
+#include <net/ipv6.h>
+#include "netns.h"
+#include "service.h"
+#include "dest.h"
+#include "sched.h"
+#include "conn.h"
+#include "packet.h"
+#include "xmit.h"
+#include "hooks.h"
+#include "algo/tcp_state.h"
+
+static void count_in(struct halb_net *hn, struct halb_conn *cp, unsigned int len)
+{
+	halb_stats_count_in(&cp->dest->stats, len);
+	halb_stats_count_in(&cp->dest->svc->stats, len);
+	halb_stats_count_in(&hn->stats, len);
+}
+
+static void count_out(struct halb_net *hn, struct halb_conn *cp, unsigned int len)
+{
+	halb_stats_count_out(&cp->dest->stats, len);
+	halb_stats_count_out(&cp->dest->svc->stats, len);
+	halb_stats_count_out(&hn->stats, len);
+}
+
+static enum halb_tcp_dir in_dir(const struct halb_conn *cp)
+{
+	return cp->fwd == HALB_FWD_NAT ? HALB_DIR_IN : HALB_DIR_IN_ONLY;
+}
+
+static void track(struct halb_conn *cp, const struct halb_pkt *p,
+		  enum halb_tcp_dir dir)
+{
+	if (p->protocol == IPPROTO_TCP) {
+		unsigned int s = halb_tcp_next_state(dir, READ_ONCE(cp->state),
+						     p->tcp_flags);
+
+		if (s != READ_ONCE(cp->state))
+			halb_conn_set_state(cp, s);
+	}
+	halb_conn_touch(cp);
+}
+
+static void refuse(struct sk_buff *skb, u16 af)
+{
+	/* as IPVS: a service with no server to take it is an unreachable port */
+	if (af == AF_INET)
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	else
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+}
+
+/* A client's packet for a service without a connection yet. */
+static struct halb_conn *new_conn(struct halb_net *hn, struct sk_buff *skb,
+				  const struct halb_pkt *p, unsigned int *verdict)
+{
+	struct halb_svc_key key = {
+		.addr = p->daddr, .port = p->dport,
+		.af = p->af, .protocol = p->protocol,
+	};
+	struct halb_flow flow = {
+		.saddr = p->saddr, .daddr = p->daddr,
+		.sport = p->sport, .dport = p->dport,
+		.af = p->af, .protocol = p->protocol,
+	};
+	struct halb_service *svc;
+	struct halb_sched_state *st;
+	struct halb_dest *dest = NULL;
+	struct halb_conn *cp = NULL;
+	unsigned int state = HALB_CS_UDP;
+
+	*verdict = NF_ACCEPT;
+	svc = halb_svc_lookup(hn, &key);
+	if (!svc)
+		return NULL;
+	if (p->protocol == IPPROTO_TCP) {
+		/* only a SYN opens a connection; the rest is the stack's */
+		if ((p->tcp_flags & (HALB_TCP_SYN | HALB_TCP_RST)) != HALB_TCP_SYN)
+			return NULL;
+		state = halb_tcp_next_state(HALB_DIR_IN, HALB_CS_NONE, p->tcp_flags);
+	}
+	st = rcu_dereference(svc->sched_state);
+	if (st)
+		dest = st->ops->schedule(st, &flow);
+	if (dest)
+		cp = halb_conn_new(hn, p, dest, state);
+	if (!dest || !cp) {
+		halb_stats_count_drop(&svc->stats);
+		halb_stats_count_drop(&hn->stats);
+		if (!dest)
+			refuse(skb, p->af);
+		*verdict = NF_DROP;
+		return NULL;
+	}
+	halb_stats_count_conn(&dest->stats);
+	halb_stats_count_conn(&svc->stats);
+	halb_stats_count_conn(&hn->stats);
+	return cp;
+}
+
+static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
+			    const struct halb_pkt *p)
+{
+	struct halb_conn *cp;
+	unsigned int verdict;
+
+	cp = halb_conn_in_get(hn, p);
+	if (cp) {
+		track(cp, p, in_dir(cp));
+	} else {
+		cp = new_conn(hn, skb, p, &verdict);
+		if (!cp)
+			return verdict;
+		halb_conn_touch(cp);
+	}
+	count_in(hn, cp, skb->len);
+
+	switch (cp->fwd) {
+	case HALB_FWD_NAT:
+		return halb_xmit_nat_in(skb, cp, p);
+	case HALB_FWD_DR:
+		return halb_xmit_dr(skb, cp, p);
+	default:
+		return NF_DROP;
+	}
+}
+
+static unsigned int halb_out(struct halb_net *hn, struct sk_buff *skb,
+			     const struct halb_pkt *p)
+{
+	struct halb_conn *cp = halb_conn_out_get(hn, p);
+
+	if (!cp)
+		return NF_ACCEPT;
+	track(cp, p, HALB_DIR_OUT);
+	count_out(hn, cp, skb->len);
+	return halb_xmit_nat_out(skb, cp, p);
+}
+
+static unsigned int hook_in4(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct halb_pkt p;
+
+	if (halb_pkt_parse4(skb, &p))
+		return NF_ACCEPT;
+	return halb_in(halb_net(state->net), skb, &p);
+}
+
+static unsigned int hook_out4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct halb_pkt p;
+
+	if (halb_pkt_parse4(skb, &p))
+		return NF_ACCEPT;
+	return halb_out(halb_net(state->net), skb, &p);
+}
+
+static unsigned int hook_in6(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct halb_pkt p;
+
+	if (halb_pkt_parse6(skb, &p))
+		return NF_ACCEPT;
+	return halb_in(halb_net(state->net), skb, &p);
+}
+
+static unsigned int hook_out6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct halb_pkt p;
+
+	if (halb_pkt_parse6(skb, &p))
+		return NF_ACCEPT;
+	return halb_out(halb_net(state->net), skb, &p);
+}
+
+const struct nf_hook_ops halb_hook_ops[] = {
+	/* client requests: after filter INPUT (0), before the local stack */
+	{
+		.hook = hook_in4, .pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN, .priority = NF_IP_PRI_NAT_SRC - 2,
+	},
+	/* NAT replies: after filter FORWARD (0) */
+	{
+		.hook = hook_out4, .pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD, .priority = NF_IP_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook = hook_in6, .pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN, .priority = NF_IP6_PRI_NAT_SRC - 2,
+	},
+	{
+		.hook = hook_out6, .pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD, .priority = NF_IP6_PRI_NAT_SRC - 1,
+	},
+};
+
+const unsigned int halb_hook_ops_count = ARRAY_SIZE(halb_hook_ops);

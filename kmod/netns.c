@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace state.  Hooks are registered in a namespace when its first
+ * service is created, so namespaces that never use halb pay nothing per
+ * packet, and are removed when the namespace goes away.
+ */
+#include <linux/mutex.h>
+#include "netns.h"
+#include "service.h"
+#include "conn.h"
+#include "hooks.h"
+
+unsigned int halb_net_id __read_mostly;
+DEFINE_MUTEX(halb_ctl_lock);
+
+static int __net_init net_init(struct net *net)
+{
+	struct halb_net *hn = halb_net(net);
+	unsigned int i;
+	int err;
+
+	hn->net = net;
+	for (i = 0; i < ARRAY_SIZE(hn->svc_tab); i++)
+		INIT_HLIST_HEAD(&hn->svc_tab[i]);
+	INIT_LIST_HEAD(&hn->svc_list);
+	err = halb_stats_init(&hn->stats);
+	if (err)
+		return err;
+	err = halb_conn_tab_init(hn);
+	if (err)
+		halb_stats_free(&hn->stats);
+	return err;
+}
+
+static void __net_exit net_exit(struct net *net)
+{
+	struct halb_net *hn = halb_net(net);
+
+	mutex_lock(&halb_ctl_lock);
+	/* no packet is inside halb once this returns (synchronize_net) */
+	if (hn->hooks_registered)
+		nf_unregister_net_hooks(net, halb_hook_ops, halb_hook_ops_count);
+	hn->hooks_registered = false;
+	halb_svc_flush(hn);
+	mutex_unlock(&halb_ctl_lock);
+
+	halb_conn_flush(hn);
+	halb_conn_tab_exit(hn);
+	halb_stats_free(&hn->stats);
+}
+
+static struct pernet_operations halb_net_ops = {
+	.init = net_init,
+	.exit = net_exit,
+	.id = &halb_net_id,
+	.size = sizeof(struct halb_net),
+};
+
+/**
+ * halb_net_hooks_enable - make sure the namespace's packets reach halb
+ * @hn: the namespace (control path)
+ *
+ * Return: 0 or an error from netfilter.
+ */
+int halb_net_hooks_enable(struct halb_net *hn)
+{
+	int err;
+
+	if (hn->hooks_registered)
+		return 0;
+	err = nf_register_net_hooks(hn->net, halb_hook_ops, halb_hook_ops_count);
+	if (!err)
+		hn->hooks_registered = true;
+	return err;
+}
+
+int halb_net_init(void)
+{
+	return register_pernet_subsys(&halb_net_ops);
+}
+
+void halb_net_exit(void)
+{
+	unregister_pernet_subsys(&halb_net_ops);
+}

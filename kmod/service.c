@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual service table of a namespace.  Changes run on the control path
+ * (serialised by the genetlink mutex); lookups from the packet path walk an
+ * RCU hash list.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include "netns.h"
+#include "service.h"
+#include "dest.h"
+#include "sched.h"
+
+static u32 svc_hash(const struct halb_svc_key *k)
+{
+	return jhash2((const u32 *)&k->addr, 4,
+		      ((u32)k->port << 16) ^ ((u32)k->protocol << 8) ^ k->af) &
+	       ((1 << HALB_SVC_TAB_BITS) - 1);
+}
+
+static bool key_equal(const struct halb_svc_key *a, const struct halb_svc_key *b)
+{
+	return a->af == b->af && a->protocol == b->protocol &&
+	       a->port == b->port && nf_inet_addr_cmp(&a->addr, &b->addr);
+}
+
+/**
+ * halb_svc_lookup - find a service by key
+ * @hn: the namespace
+ * @key: protocol, address, port (unused address bytes zero)
+ *
+ * Call under rcu_read_lock() or on the control path.
+ *
+ * Return: the service or NULL; no reference is taken.
+ */
+struct halb_service *halb_svc_lookup(struct halb_net *hn,
+				     const struct halb_svc_key *key)
+{
+	struct halb_service *svc;
+
+	hlist_for_each_entry_rcu(svc, &hn->svc_tab[svc_hash(key)], hnode,
+				 halb_ctl_held())
+		if (key_equal(&svc->key, key))
+			return svc;
+	return NULL;
+}
+
+/**
+ * halb_svc_resched - rebuild the scheduler's view after a change
+ * @svc: the service
+ *
+ * Return: 0, or -ENOMEM with the previous view still in place.
+ */
+int halb_svc_resched(struct halb_service *svc)
+{
+	struct halb_sched_state *old, *st;
+
+	old = rcu_dereference_protected(svc->sched_state, halb_ctl_held());
+	st = svc->sched->build(svc, old);
+	if (!st)
+		return -ENOMEM;
+	rcu_assign_pointer(svc->sched_state, st);
+	halb_sched_state_free(old);
+	return 0;
+}
+
+/**
+ * halb_svc_create - add a service to the namespace
+ * @hn: the namespace
+ * @key: its key, not yet present
+ * @sched: its scheduler
+ * @flags: enum halb_svc_flags
+ * @timeout: persistence timeout, seconds
+ * @netmask: persistence prefix length
+ *
+ * Return: the service or ERR_PTR(-ENOMEM); nothing changed on error.
+ */
+struct halb_service *halb_svc_create(struct halb_net *hn,
+				     const struct halb_svc_key *key,
+				     const struct halb_sched_ops *sched,
+				     u32 flags, u32 timeout, u8 netmask)
+{
+	struct halb_service *svc;
+
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
+	if (!svc)
+		return ERR_PTR(-ENOMEM);
+	if (halb_stats_init(&svc->stats))
+		goto err_free;
+	svc->key = *key;
+	svc->hn = hn;
+	svc->flags = flags;
+	svc->timeout = timeout;
+	svc->netmask = netmask;
+	svc->sched = sched;
+	INIT_LIST_HEAD(&svc->dests);
+	refcount_set(&svc->refcnt, 1);
+	if (halb_svc_resched(svc))
+		goto err_stats;
+
+	hlist_add_head_rcu(&svc->hnode, &hn->svc_tab[svc_hash(key)]);
+	list_add_tail(&svc->list, &hn->svc_list);
+	hn->num_services++;
+	hn->gen++;
+	return svc;
+
+err_stats:
+	halb_stats_free(&svc->stats);
+err_free:
+	kfree(svc);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * halb_svc_delete - remove a service and its real servers
+ * @svc: the service, linked in its namespace
+ *
+ * Connections to its real servers keep their references and expire on their
+ * own; new packets for the service find nothing.
+ */
+void halb_svc_delete(struct halb_service *svc)
+{
+	struct halb_dest *d, *tmp;
+	struct halb_sched_state *st;
+
+	svc->removed = true;
+	hlist_del_rcu(&svc->hnode);
+	list_del(&svc->list);
+	svc->hn->num_services--;
+	svc->hn->gen++;
+
+	st = rcu_dereference_protected(svc->sched_state, halb_ctl_held());
+	RCU_INIT_POINTER(svc->sched_state, NULL);
+	halb_sched_state_free(st);
+
+	list_for_each_entry_safe(d, tmp, &svc->dests, list)
+		halb_dest_unlink(d);
+	halb_svc_put(svc);
+}
+
+/**
+ * halb_svc_flush - delete every service of a namespace
+ * @hn: the namespace
+ */
+void halb_svc_flush(struct halb_net *hn)
+{
+	struct halb_service *svc, *tmp;
+
+	list_for_each_entry_safe(svc, tmp, &hn->svc_list, list)
+		halb_svc_delete(svc);
+}
+
+static void svc_free_rcu(struct rcu_head *head)
+{
+	struct halb_service *svc = container_of(head, struct halb_service, rcu);
+
+	halb_stats_free(&svc->stats);
+	kfree(svc);
+}
+
+/**
+ * halb_svc_put - drop a reference
+ * @svc: the service
+ */
+void halb_svc_put(struct halb_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, svc_free_rcu);
+}

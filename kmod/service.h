@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HALB_SERVICE_H
+#define _HALB_SERVICE_H
+
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/netfilter.h>
+#include "stats.h"
+
+struct halb_net;
+struct halb_sched_ops;
+struct halb_sched_state;
+
+/* What identifies a virtual service. */
+struct halb_svc_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	u8 protocol;
+};
+
+struct halb_service {
+	struct hlist_node hnode;	/* in halb_net.svc_tab, RCU */
+	struct list_head list;		/* in halb_net.svc_list, control */
+	struct halb_svc_key key;
+	struct halb_net *hn;
+	u32 flags;
+	u32 timeout;			/* persistence, seconds */
+	u8 netmask;
+
+	struct list_head dests;		/* RCU; newest first, as IPVS */
+	unsigned int num_dests;		/* control */
+
+	const struct halb_sched_ops *sched;		/* control */
+	struct halb_sched_state __rcu *sched_state;	/* packet path */
+
+	struct halb_stats stats;
+	refcount_t refcnt;
+	bool removed;
+	struct rcu_head rcu;
+};
+
+struct halb_service *halb_svc_lookup(struct halb_net *hn,
+				     const struct halb_svc_key *key);
+struct halb_service *halb_svc_create(struct halb_net *hn,
+				     const struct halb_svc_key *key,
+				     const struct halb_sched_ops *sched,
+				     u32 flags, u32 timeout, u8 netmask);
+void halb_svc_delete(struct halb_service *svc);
+void halb_svc_flush(struct halb_net *hn);
+void halb_svc_put(struct halb_service *svc);
+int halb_svc_resched(struct halb_service *svc);
+
+static inline void halb_svc_hold(struct halb_service *svc)
+{
+	refcount_inc(&svc->refcnt);
+}
+
+#endif /* _HALB_SERVICE_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HALB_XMIT_H
+#define _HALB_XMIT_H
+
+#include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
+
+struct halb_conn;
+struct halb_pkt;
+
+/*
+ * Transmit methods, chosen once per connection (cp->fwd).  Each returns a
+ * netfilter verdict: NF_STOLEN when it sent the packet, NF_ACCEPT to let the
+ * stack go on with it, NF_DROP to have the stack free it.
+ */
+unsigned int halb_xmit_nat_in(struct sk_buff *skb, struct halb_conn *cp,
+			      const struct halb_pkt *p);
+unsigned int halb_xmit_nat_out(struct sk_buff *skb, struct halb_conn *cp,
+			       const struct halb_pkt *p);
+unsigned int halb_xmit_dr(struct sk_buff *skb, struct halb_conn *cp,
+			  const struct halb_pkt *p);
+
+/*
+ * A packet halb has rewritten or redirected is none of conntrack's business
+ * any more: drop the entry the input path attached and mark it untracked,
+ * so the output hooks neither re-track nor "fix" it.
+ */
+static inline void halb_untrack(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	nf_reset_ct(skb);
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+#endif
+}
+
+/*
+ * Helpers shared by the methods (xmit_nat.c): route to @daddr; tell the
+ * sender when the packet is too big for that route.
+ */
+struct dst_entry *halb_route(struct net *net, u16 af,
+			     const union nf_inet_addr *daddr, bool *local);
+bool halb_too_big(struct sk_buff *skb, u16 af, struct dst_entry *dst);
+
+#endif /* _HALB_XMIT_H */

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Direct routing: the packet keeps its addresses (destination: the virtual
+ * address) and is handed to the real server's link-layer address on the
+ * real server's link; the real server answers the client directly.  When
+ * the real server is this host, the packet simply goes on to the local stack.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/neighbour.h>
+#include "netns.h"
+#include "conn.h"
+#include "packet.h"
+#include "xmit.h"
+
+/**
+ * halb_xmit_dr - send a client's packet to its real server's MAC (DR)
+ * @skb: the packet, at LOCAL_IN
+ * @cp: its connection
+ * @p: its flow
+ *
+ * Return: NF_STOLEN (sent), NF_ACCEPT (real server is local) or NF_DROP.
+ */
+unsigned int halb_xmit_dr(struct sk_buff *skb, struct halb_conn *cp,
+			  const struct halb_pkt *p)
+{
+	struct dst_entry *dst;
+	struct net_device *dev;
+	struct neighbour *neigh;
+	bool local;
+
+	dst = halb_route(cp->hn->net, cp->af, &cp->daddr, &local);
+	if (!dst)
+		return NF_DROP;
+	if (local) {
+		dst_release(dst);
+		return NF_ACCEPT;
+	}
+	dev = dst->dev;
+	if (halb_too_big(skb, cp->af, dst) ||
+	    skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
+		dst_release(dst);
+		return NF_DROP;
+	}
+
+	skb_forward_csum(skb);
+	if (skb->sk)
+		skb_orphan(skb);
+	halb_untrack(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	skb->dev = dev;
+
+	rcu_read_lock_bh();
+	if (cp->af == AF_INET) {
+		struct rtable *rt = container_of(dst, struct rtable, dst);
+
+		skb->protocol = htons(ETH_P_IP);
+		neigh = ip_neigh_gw4(dev, rt_nexthop(rt, cp->daddr.ip));
+	} else {
+		struct rt6_info *rt = container_of(dst, struct rt6_info, dst);
+
+		skb->protocol = htons(ETH_P_IPV6);
+		neigh = ip_neigh_gw6(dev, rt6_nexthop(rt, &cp->daddr.in6));
+	}
+	if (IS_ERR_OR_NULL(neigh)) {
+		rcu_read_unlock_bh();
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	/* queues the packet while the neighbour is being resolved */
+	neigh_output(neigh, skb, false);
+	rcu_read_unlock_bh();
+	return NF_STOLEN;
+}

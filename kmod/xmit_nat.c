@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NAT (masquerading): requests have their destination rewritten to the real
+ * server and are routed out again; replies, which the real servers send
+ * back through the director, have their source rewritten to the virtual
+ * service on their way through FORWARD.  Checksums are updated
+ * incrementally, which is also right for CHECKSUM_PARTIAL packets.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/checksum.h>
+#include <net/icmp.h>
+#include "netns.h"
+#include "conn.h"
+#include "packet.h"
+#include "xmit.h"
+
+/**
+ * halb_route - output route towards an address
+ * @net: namespace
+ * @af: AF_INET or AF_INET6
+ * @daddr: where to
+ * @local: set when the address is one of this host's
+ *
+ * Return: a referenced dst, or NULL when there is no route.
+ */
+struct dst_entry *halb_route(struct net *net, u16 af,
+			     const union nf_inet_addr *daddr, bool *local)
+{
+	if (af == AF_INET) {
+		struct flowi4 fl4 = { .daddr = daddr->ip };
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return NULL;
+		*local = rt->rt_flags & RTCF_LOCAL;
+		return &rt->dst;
+	} else {
+		struct flowi6 fl6 = { .daddr = daddr->in6 };
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+		struct rt6_info *rt;
+
+		if (dst->error) {
+			dst_release(dst);
+			return NULL;
+		}
+		rt = container_of(dst, struct rt6_info, dst);
+		*local = rt->rt6i_flags & RTF_LOCAL;
+		return dst;
+	}
+}
+
+/**
+ * halb_too_big - check a packet against the route's MTU
+ * @skb: packet at an IP hook
+ * @af: its family
+ * @dst: route it is about to take
+ *
+ * Sends "fragmentation needed" / "packet too big" to the sender when the
+ * packet does not fit and may not be fragmented.
+ *
+ * Return: true if the packet must be dropped.
+ */
+bool halb_too_big(struct sk_buff *skb, u16 af, struct dst_entry *dst)
+{
+	unsigned int mtu = dst_mtu(dst);
+
+	if (skb->len <= mtu || skb_is_gso(skb))
+		return false;
+	if (af == AF_INET) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+			return false;
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	} else {
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	}
+	return true;
+}
+
+/* Rewrite the destination (@dst) or source of a TCP/UDP packet. */
+static int nat_mangle(struct sk_buff *skb, const struct halb_pkt *p, bool dst,
+		      const union nf_inet_addr *naddr, __be16 nport)
+{
+	unsigned int hl = p->protocol == IPPROTO_TCP ? sizeof(struct tcphdr) :
+						       sizeof(struct udphdr);
+	__sum16 *check;
+	__be16 *port;
+	bool udp_nocsum = false;
+
+	if (skb_ensure_writable(skb, p->thoff + hl))
+		return -ENOMEM;
+	if (p->protocol == IPPROTO_TCP) {
+		struct tcphdr *th = (struct tcphdr *)(skb->data + p->thoff);
+
+		check = &th->check;
+		port = dst ? &th->dest : &th->source;
+	} else {
+		struct udphdr *uh = (struct udphdr *)(skb->data + p->thoff);
+
+		check = &uh->check;
+		port = dst ? &uh->dest : &uh->source;
+		/* IPv4 UDP may go without a checksum; keep it so */
+		udp_nocsum = p->af == AF_INET && !uh->check &&
+			     skb->ip_summed != CHECKSUM_PARTIAL;
+	}
+
+	if (p->af == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+		__be32 *a = dst ? &iph->daddr : &iph->saddr;
+
+		if (!udp_nocsum)
+			inet_proto_csum_replace4(check, skb, *a, naddr->ip, true);
+		csum_replace4(&iph->check, *a, naddr->ip);
+		*a = naddr->ip;
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		struct in6_addr *a = dst ? &ip6h->daddr : &ip6h->saddr;
+
+		inet_proto_csum_replace16(check, skb, a->s6_addr32,
+					  naddr->in6.s6_addr32, true);
+		*a = naddr->in6;
+	}
+	if (!udp_nocsum) {
+		inet_proto_csum_replace2(check, skb, *port, nport, false);
+		if (p->protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	*port = nport;
+	return 0;
+}
+
+/**
+ * halb_xmit_nat_in - forward a client's packet to its real server (NAT)
+ * @skb: the packet, at LOCAL_IN
+ * @cp: its connection
+ * @p: its flow
+ *
+ * Return: NF_STOLEN (sent) or NF_DROP.
+ */
+unsigned int halb_xmit_nat_in(struct sk_buff *skb, struct halb_conn *cp,
+			      const struct halb_pkt *p)
+{
+	struct net *net = cp->hn->net;
+	struct dst_entry *dst;
+	bool local;
+
+	dst = halb_route(net, cp->af, &cp->daddr, &local);
+	if (!dst)
+		return NF_DROP;
+	if (halb_too_big(skb, cp->af, dst))
+		goto drop;
+	if (nat_mangle(skb, p, true, &cp->daddr, cp->dport))
+		goto drop;
+
+	/* the receive path's checksum state says nothing about the output */
+	skb_forward_csum(skb);
+	if (skb->sk)
+		skb_orphan(skb);
+	halb_untrack(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	if (cp->af == AF_INET)
+		ip_local_out(net, NULL, skb);
+	else
+		ip6_local_out(net, NULL, skb);
+	return NF_STOLEN;
+drop:
+	dst_release(dst);
+	return NF_DROP;
+}
+
+/**
+ * halb_xmit_nat_out - give a real server's reply the virtual source (NAT)
+ * @skb: the reply, at FORWARD
+ * @cp: its connection
+ * @p: its flow
+ *
+ * Return: NF_ACCEPT (forwarding goes on) or NF_DROP.
+ */
+unsigned int halb_xmit_nat_out(struct sk_buff *skb, struct halb_conn *cp,
+			       const struct halb_pkt *p)
+{
+	if (nat_mangle(skb, p, false, &cp->vaddr, cp->vport))
+		return NF_DROP;
+	halb_untrack(skb);
+	return NF_ACCEPT;
+}
