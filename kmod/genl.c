@@ -22,12 +22,17 @@ const struct nla_policy halb_svc_policy[HALB_SVC_A_MAX + 1] = {
 	[HALB_SVC_A_NUM_DESTS]	= { .type = NLA_REJECT },
 };
 
+/* Weights go up to 65535, beyond the s16 bounds of a plain range policy. */
+static const struct netlink_range_validation weight_range = {
+	.max = HALB_WEIGHT_MAX,
+};
+
 const struct nla_policy halb_dest_policy[HALB_DEST_A_MAX + 1] = {
 	[HALB_DEST_A_ADDR4]	= { .type = NLA_BE32 },
 	[HALB_DEST_A_ADDR6]	= NLA_POLICY_EXACT_LEN(16),
 	[HALB_DEST_A_PORT]	= { .type = NLA_BE16 },
 	[HALB_DEST_A_FWD_METHOD] = NLA_POLICY_RANGE(NLA_U8, HALB_FWD_NAT, HALB_FWD_MAX),
-	[HALB_DEST_A_WEIGHT]	= NLA_POLICY_MAX(NLA_U32, HALB_WEIGHT_MAX),
+	[HALB_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &weight_range),
 	[HALB_DEST_A_U_THRESH]	= { .type = NLA_U32 },
 	[HALB_DEST_A_L_THRESH]	= { .type = NLA_U32 },
 	[HALB_DEST_A_ACTIVE_CONNS] = { .type = NLA_REJECT },
