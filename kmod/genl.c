@@ -23,7 +23,7 @@ const struct nla_policy halb_svc_policy[HALB_SVC_A_MAX + 1] = {
 };
 
 /* Weights go up to 65535, beyond the s16 bounds of a plain range policy. */
-static const struct netlink_range_validation weight_range = {
+static struct netlink_range_validation weight_range __ro_after_init = {
 	.max = HALB_WEIGHT_MAX,
 };
 
