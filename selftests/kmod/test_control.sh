@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# halb's control plane and lifecycle: malformed requests, permissions,
+# changes under traffic, namespace deletion and rmmod with live connections.
+# Topology: see lib.sh (NAT from client c).
+. "$(dirname "$0")/lib.sh"
+
+topo_up 3
+dmesg_mark
+load_halb || { fail "load halb.ko"; exit 1; }
+SLAB=/sys/kernel/slab/halb_conn
+slab_objects() { awk '{print $1}' "$SLAB/objects" 2>/dev/null || echo 0; }
+
+# --- malformed requests: errno, extack, tables unchanged ------------------
+nsx d "$BIN/nlprobe" | sed -u 's/^\(not \)\?ok [0-9]* /&/'
+
+# --- permissions ------------------------------------------------------------
+adm halb -A -t $VIP4:80 -s rr
+out=$(nsx d setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	--bounding-set=-all "$HALBCTL" -Ln 2>&1)
+rc=$?
+check "listing without CAP_NET_ADMIN is refused (rc $rc: $out)" \
+	[ "$rc" != 0 -a -n "$(grep -i 'not permitted' <<<"$out")" ]
+nsx d setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	--bounding-set=-all "$HALBCTL" -A -t $VIP4:81 -s rr 2>/dev/null
+check "adding a service without CAP_NET_ADMIN is refused" \
+	[ -z "$(adm halb -Ln | grep -F "$VIP4:81")" ]
+out=$(ip netns exec "$NS_PREFIX-c" "$HALBCTL" -Ln)
+check "another namespace does not see the director's services" \
+	[ -z "$(grep -F "$VIP4" <<<"$out")" ]
+
+# --- real servers added, edited and removed under traffic --------------------
+adm halb -a -t $VIP4:80 -r "$(rs_ip4 1):80" -m -w 1
+adm halb -a -t $VIP4:80 -r "$(rs_ip4 2):80" -m -w 1
+http_hits "http://$VIP4/" 60 > "$WORK/churn.out" &
+traffic=$!
+sleep 1
+adm halb -a -t $VIP4:80 -r "$(rs_ip4 3):80" -m -w 2
+adm halb -e -t $VIP4:80 -r "$(rs_ip4 1):80" -m -w 0
+adm halb -d -t $VIP4:80 -r "$(rs_ip4 2):80"
+wait $traffic
+n=$(grep -c '^rs[123]$' "$WORK/churn.out")
+check "60 requests during add/edit/remove all answered (got $n)" [ "$n" = 60 ]
+got=$(http_hits "http://$VIP4/" 6 | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+check "afterwards only rs3 gets new connections (rs1 weight 0, rs2 removed): $got" \
+	[ "$got" = "rs3=6 " ]
+out=$(adm halb -L -n)
+check "listing shows rs1 quiesced and rs2 gone" \
+	[ -n "$(grep -E "$(rs_ip4 1):80 +Masq +0 " <<<"$out")" -a -z "$(grep -F "$(rs_ip4 2):80" <<<"$out")" ]
+conns=$(adm halb -L -n -c | grep -c ESTABLISHED\\\|TIME_WAIT\\\|FIN_WAIT\\\|CLOSE)
+check "connection listing shows the entries of the traffic ($conns)" [ "$conns" -gt 0 ]
+
+# --- deleting a namespace that holds services and connections ----------------
+base=$(slab_objects)
+ip netns add "$NS_PREFIX-x"
+nsx x ip link set lo up
+nsx x ip addr add 192.0.2.200/32 dev lo
+nsx x ip addr add 192.0.2.201/32 dev lo
+nsx x "$HALBCTL" -A -u 192.0.2.200:53 -s rr
+nsx x "$HALBCTL" -a -u 192.0.2.200:53 -r 192.0.2.201:53 -m
+nsx x "$BIN/udptool" server 53 x &
+nsx x "$BIN/udptool" client 192.0.2.200 53 20 >/dev/null
+during=$(slab_objects)
+kill $! 2>/dev/null
+ip netns del "$NS_PREFIX-x"
+check "namespace teardown frees its connections (slab $base -> $during -> back)" \
+	busywait 20000 sh -c "[ \$(awk '{print \$1}' $SLAB/objects) -le $base ]"
+
+# --- rmmod while connections are open ----------------------------------------
+nsx rs1 socat TCP-LISTEN:7000,reuseaddr,fork EXEC:cat &
+adm halb -A -t $VIP4:7000 -s rr
+adm halb -a -t $VIP4:7000 -r "$(rs_ip4 1):7000" -m
+busywait 5000 nsx rs1 sh -c 'ss -ltn | grep -q :7000'
+mkfifo "$WORK/hold"
+nsx c socat -u "PIPE:$WORK/hold" TCP:$VIP4:7000 &
+exec 9>"$WORK/hold"
+echo hello >&9
+check "a long-lived connection is open through halb" \
+	busywait 5000 sh -c "$HALBCTL -L -n -c 2>/dev/null; ip netns exec $NS_PREFIX-d $HALBCTL -L -n -c | grep -q ':7000'"
+check "rmmod halb with live connections" rmmod halb
+exec 9>&-
+check "halb_conn slab cache is gone after rmmod" [ ! -e "$SLAB" ]
+check "halb module is gone" [ -z "$(lsmod | grep '^halb ')" ]
+check "kernel log clean after control tests" dmesg_clean
+[ "$ktap_fail" = 0 ]

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# NAT and DR forwarding, IPv4 and IPv6, TCP and UDP, rr and wrr, run the same
+# way against the kernel's IPVS (the reference) and halb, in the same boot.
+# Topology: see lib.sh.  Each result is checked against the expected exact
+# distribution, then IPVS's and halb's results are compared with each other.
+. "$(dirname "$0")/lib.sh"
+
+BACKENDS=${HALB_BACKENDS:-ipvs halb}
+topo_up 3
+rs_dr_setup
+dmesg_mark
+
+vip_url() { if [ "$1" = 4 ]; then echo "http://$VIP4"; else echo "http://[$VIP6]"; fi; }
+vip() { if [ "$1" = 4 ]; then echo "$VIP4"; else echo "[$VIP6]"; fi; }
+vip_bare() { if [ "$1" = 4 ]; then echo "$VIP4"; else echo "$VIP6"; fi; }
+rs() { if [ "$1" = 4 ]; then rs_ip4 "$2"; else echo "[$(rs_ip6 "$2")]"; fi; }
+
+# dist BACKEND MODE FAM WHAT: "n1 n2 n3" from the lines on stdin
+dist() { local l; l=$(cat); echo "$(count_of rs1 <<<"$l") $(count_of rs2 <<<"$l") $(count_of rs3 <<<"$l")"; }
+
+record() { echo "$4" > "$WORK/result.$1.$2.$3"; }
+
+run_case() {
+	local be=$1 mode=$2 fam=$3 flag out got blob_ok i
+	local name="$be $mode ipv$fam"
+	if [ "$mode" = nat ]; then flag=-m CLIENT=c; else flag=-g CLIENT=c2; fi
+
+	adm "$be" -C
+	adm "$be" -A -t "$(vip "$fam"):80" -s rr &&
+	adm "$be" -A -u "$(vip "$fam"):53" -s rr || { fail "$name: add services"; return; }
+	for i in 1 2 3; do
+		adm "$be" -a -t "$(vip "$fam"):80" -r "$(rs "$fam" "$i"):80" $flag -w 1 &&
+		adm "$be" -a -u "$(vip "$fam"):53" -r "$(rs "$fam" "$i"):53" $flag -w 1 ||
+			{ fail "$name: add real servers"; return; }
+	done
+
+	got=$(http_hits "$(vip_url "$fam")/" 9 | dist)
+	record "$be" "$mode$fam" tcp-rr "$got"
+	check "$name: TCP rr spreads 9 requests 3/3/3 (got $got)" [ "$got" = "3 3 3" ]
+
+	got=$(nsx "$CLIENT" "$BIN/udptool" client "$(vip_bare "$fam")" 53 9 | dist)
+	record "$be" "$mode$fam" udp-rr "$got"
+	check "$name: UDP rr spreads 9 flows 3/3/3 (got $got)" [ "$got" = "3 3 3" ]
+
+	nsx "$CLIENT" curl -s -g --max-time 30 -o "$WORK/blob.$be" "$(vip_url "$fam")/blob"
+	blob_ok=false
+	for i in 1 2 3; do cmp -s "$WORK/blob.$be" "$WORK/www$i/blob" && blob_ok=true; done
+	check "$name: 300 kB TCP payload identical byte for byte" $blob_ok
+
+	adm "$be" -E -t "$(vip "$fam"):80" -s wrr &&
+	for i in 1 2 3; do
+		adm "$be" -e -t "$(vip "$fam"):80" -r "$(rs "$fam" "$i"):80" $flag -w $((4 - i)) || return 1
+	done || { fail "$name: switch to wrr"; return; }
+	got=$(http_hits "$(vip_url "$fam")/" 12 | dist)
+	record "$be" "$mode$fam" tcp-wrr "$got"
+	check "$name: TCP wrr 3:2:1 gives 6/4/2 of 12 (got $got)" [ "$got" = "6 4 2" ]
+
+	out=$(adm "$be" -L -n --stats)
+	check "$name: listing shows the service" grep -qF "TCP  $(vip "$fam"):80" <<<"$out"
+	adm "$be" -C
+}
+
+for be in $BACKENDS; do
+	case $be in
+	ipvs) load_ipvs || { fail "load ip_vs"; continue; } ;;
+	halb) load_halb || { fail "load halb.ko"; continue; } ;;
+	esac
+	for mode in nat dr; do
+		for fam in 4 6; do
+			run_case "$be" "$mode" "$fam"
+		done
+	done
+done
+
+# IPVS is the reference: every distribution must be the same
+if [ "$BACKENDS" = "ipvs halb" ]; then
+	for f in "$WORK"/result.ipvs.*; do
+		key=${f#"$WORK"/result.ipvs.}
+		check "IPVS and halb agree on $key ($(cat "$f") vs $(cat "$WORK/result.halb.$key" 2>/dev/null))" \
+			cmp -s "$f" "$WORK/result.halb.$key"
+	done
+fi
+check "kernel log clean after forwarding tests" dmesg_clean
+[ "$ktap_fail" = 0 ]

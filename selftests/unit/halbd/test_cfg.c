@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Config parser: the seed config, every supported keyword, one-line
+ * blocks, comments, quotes, includes with globs, and the exact text of
+ * warnings and errors with their FILE:LINE.
+ */
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "halbd/cfg_parse.h"
+#include "ut.h"
+
+#define MAX_MSGS 64
+
+static char *msgs[MAX_MSGS];
+static int nmsgs;
+static char dir[64];
+
+static void collect(void *arg, bool error, const char *msg)
+{
+	(void)arg;
+	if (nmsgs < MAX_MSGS && asprintf(&msgs[nmsgs], "%s: %s", error ? "E" : "W", msg) > 0)
+		nmsgs++;
+}
+
+static void reset(void)
+{
+	for (int i = 0; i < nmsgs; i++)
+		free(msgs[i]);
+	nmsgs = 0;
+}
+
+static bool has_msg(const char *want)
+{
+	for (int i = 0; i < nmsgs; i++)
+		if (!strcmp(msgs[i], want))
+			return true;
+	printf("# missing message: %s\n", want);
+	for (int i = 0; i < nmsgs; i++)
+		printf("#   got: %s\n", msgs[i]);
+	return false;
+}
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Parse @text as file "t.conf" in the test directory. */
+static struct cfg_model *parse(const char *text)
+{
+	struct cfg_diag d = { .fn = collect };
+	char path[256];
+
+	reset();
+	put("t.conf", text);
+	snprintf(path, sizeof(path), "%s/t.conf", dir);
+	return cfg_load(path, &d);
+}
+
+static char *at(int line)
+{
+	static char buf[300];
+
+	snprintf(buf, sizeof(buf), "%s/t.conf:%d", dir, line);
+	return buf;
+}
+
+static bool msg_at(const char *kind, int line, const char *text)
+{
+	char want[600];
+
+	snprintf(want, sizeof(want), "%s: %s: %s", kind, at(line), text);
+	return has_msg(want);
+}
+
+static bool addr_is(const struct cfg_addr *a, const char *s)
+{
+	char buf[64];
+
+	return !strcmp(cfg_addr_str(a, buf, sizeof(buf)), s);
+}
+
+static const char *seed =
+	"vrrp_instance VI_1 {\n"
+	"    state MASTER #comment\n"
+	"    interface eth0\n"
+	"    virtual_router_id 51\n"
+	"    priority 50\n"
+	"    advert_int 1\n"
+	"    authentication {\n"
+	"      auth_type PASS\n"
+	"      auth_pass 1111\n"
+	"    }\n"
+	"    virtual_ipaddress {\n"
+	"      192.0.2.100\n"
+	"    }\n"
+	" }\n"
+	"virtual_server 192.0.2.100 80 {\n"
+	"    delay_loop 6\n"
+	"    lb_algo rr\n"
+	"    lb_kind DR\n"
+	"    nat_mask 255.255.255.0\n"
+	"   persistence_timeout 50\n"
+	"   protocol TCP\n"
+	"  real_server 192.0.2.133 80 {\n"
+	"     weight 3\n"
+	"     TCP_CHECK {\n"
+	"        connect_timeout 10\n"
+	"        nb_get_retry 3\n"
+	"        delay_before_retry 3\n"
+	"        connect_port 80\n"
+	"        }\n"
+	"  }\n"
+	"}\n";
+
+static void test_seed_config(void)
+{
+	struct cfg_model *m = parse(seed);
+	struct cfg_instance *vi;
+
+	CHECK(m);
+	if (!m)
+		return;
+	vi = m->instances;
+	CHECK(vi && !vi->next);
+	CHECK_STR(vi->name, "VI_1");
+	CHECK(vi->init_master);
+	CHECK_STR(vi->ifname, "eth0");
+	CHECK_EQ(vi->vrid, 51);
+	CHECK_EQ(vi->priority, 50);
+	CHECK_EQ(vi->advert_cs, 100);
+	CHECK_EQ(vi->auth_type, CFG_AUTH_PASS);
+	CHECK(!memcmp(vi->auth_pass, "1111\0\0\0\0", 8));
+	CHECK_EQ(vi->nvips, 1);
+	CHECK(addr_is(&vi->vips[0].addr, "192.0.2.100"));
+	CHECK_EQ(vi->vips[0].prefix, -1);
+	CHECK_EQ(vi->family, AF_INET);
+	CHECK_EQ(cfg_instance_version(m, vi), 2);
+	CHECK(!vi->nopreempt);
+	CHECK(m->skipped && !m->skipped->next);
+	CHECK_STR(m->skipped->kind, "virtual_server");
+	CHECK_STR(m->skipped->args, "192.0.2.100 80");
+	/* exactly one warning for the whole virtual_server block */
+	CHECK_EQ(nmsgs, 1);
+	CHECK(msg_at("W", 15, "virtual_server block not yet applied by this version of halbd, skipped"));
+	cfg_model_free(m);
+}
+
+static void test_global_defs(void)
+{
+	struct cfg_model *m = parse(
+		"global_defs {\n"
+		"  router_id LVS_1\n"
+		"  vrrp_version 3\n"
+		"  vrrp_garp_master_delay 2\n"
+		"  vrrp_garp_master_repeat 3\n"
+		"  vrrp_garp_master_refresh 60\n"
+		"  vrrp_garp_master_refresh_repeat 2\n"
+		"  vrrp_garp_interval 0.001\n"
+		"  vrrp_gna_interval 0.5\n"
+		"  vrrp_mcast_group4 224.0.0.19\n"
+		"  vrrp_mcast_group6 ff02::13\n"
+		"  enable_script_security\n"
+		"  script_user nobody\n"
+		"  notification_email {\n    root@example.com\n  }\n"
+		"  notification_email_from lb@example.com\n"
+		"  smtp_server 192.0.2.25\n"
+		"  smtp_connect_timeout 30\n"
+		"}\n");
+	struct cfg_global *g;
+
+	CHECK(m);
+	if (!m)
+		return;
+	g = &m->global;
+	CHECK_STR(g->router_id, "LVS_1");
+	CHECK_EQ(g->vrrp_version, 3);
+	CHECK_EQ(g->garp_delay_s, 2);
+	CHECK_EQ(g->garp_repeat, 3);
+	CHECK_EQ(g->garp_refresh_s, 60);
+	CHECK_EQ(g->garp_refresh_repeat, 2);
+	CHECK_EQ(g->garp_interval_us, 1000);
+	CHECK_EQ(g->gna_interval_us, 500000);
+	CHECK(addr_is(&g->mcast4, "224.0.0.19"));
+	CHECK(addr_is(&g->mcast6, "ff02::13"));
+	CHECK(g->script_security);
+	CHECK_STR(g->script_user, "nobody");
+	CHECK_STR(g->smtp_server, "192.0.2.25");
+	CHECK_STR(g->notify_email_from, "lb@example.com");
+	CHECK(msg_at("W", 14, "'notification_email' accepted, but halbd does not send mail"));
+	CHECK_EQ(nmsgs, 4);
+	cfg_model_free(m);
+	/* multicast groups must be multicast */
+	m = parse("global_defs {\n vrrp_mcast_group4 192.0.2.1\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 2, "'192.0.2.1' is not an IPv4 multicast address"));
+}
+
+static void test_instance_keywords(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_script chk {\n script \"/bin/check --flag 'a b'\"\n interval 2\n"
+		"  timeout 1.5\n weight -20\n rise 2\n fall 3\n user nobody\n}\n"	/* 1-9 */
+		"vrrp_instance VI_6 {\n"						/* 10 */
+		"  state BACKUP\n  interface eth1\n  virtual_router_id 7\n  priority 254\n"
+		"  advert_int 0.25\n  version 3\n  nopreempt\n  preempt_delay 30\n"
+		"  unicast_src_ip 2001:db8::1\n  unicast_peer {\n    2001:db8::2\n    2001:db8::3\n  }\n"
+		"  native_ipv6\n  dont_track_primary\n"
+		"  virtual_ipaddress {\n"
+		"    2001:db8::100/64 dev eth1\n"
+		"    2001:db8::101\n"
+		"  }\n"
+		"  virtual_ipaddress_excluded {\n"
+		"    192.0.2.50/24 dev eth2 label eth2:vip scope link brd 192.0.2.255\n"
+		"  }\n"
+		"  track_interface {\n    eth2\n    eth3 weight -30\n  }\n"
+		"  track_script {\n    chk\n    chk2 weight 10\n  }\n"
+		"  notify_master \"/etc/n.sh master\"\n  notify_backup /etc/n.sh backup\n"
+		"  notify_fault /etc/f.sh\n  notify_stop /etc/s.sh\n  notify /etc/all.sh\n"
+		"  garp_master_delay 1\n  garp_master_repeat 2\n  garp_master_refresh 10\n"
+		"  garp_master_refresh_repeat 4\n  smtp_alert\n"
+		"}\n"
+		"vrrp_script chk2 {\n script /bin/true\n}\n");
+	struct cfg_instance *vi;
+	struct cfg_script *s;
+
+	CHECK(m);
+	if (!m)
+		return;
+	vi = m->instances;
+	s = cfg_find_script(m, "chk");
+	CHECK(s);
+	if (s) {
+		CHECK_STR(s->script, "/bin/check --flag 'a b'");
+		CHECK_EQ(s->interval_ms, 2000);
+		CHECK_EQ(s->timeout_ms, 1500);
+		CHECK_EQ(s->weight, -20);
+		CHECK_EQ(s->rise, 2);
+		CHECK_EQ(s->fall, 3);
+		CHECK_STR(s->user, "nobody");
+	}
+	CHECK(!vi->init_master);
+	CHECK_STR(vi->ifname, "eth1");
+	CHECK_EQ(vi->vrid, 7);
+	CHECK_EQ(vi->priority, 254);
+	CHECK_EQ(vi->advert_cs, 25);
+	CHECK_EQ(vi->version, 3);
+	CHECK(vi->nopreempt);
+	CHECK_EQ(vi->preempt_delay_ms, 30000);
+	CHECK(addr_is(&vi->unicast_src, "2001:db8::1"));
+	CHECK_EQ(vi->npeers, 2);
+	CHECK(addr_is(&vi->peers[1], "2001:db8::3"));
+	CHECK(vi->native_ipv6 && vi->dont_track_primary && vi->smtp_alert);
+	CHECK_EQ(vi->family, AF_INET6);
+	CHECK_EQ(vi->nvips, 2);
+	CHECK_EQ(vi->vips[0].prefix, 64);
+	CHECK_STR(vi->vips[0].dev, "eth1");
+	CHECK_EQ(vi->nvips_excl, 1);
+	CHECK(addr_is(&vi->vips_excl[0].addr, "192.0.2.50"));
+	CHECK_EQ(vi->vips_excl[0].prefix, 24);
+	CHECK_STR(vi->vips_excl[0].dev, "eth2");
+	CHECK_STR(vi->vips_excl[0].label, "eth2:vip");
+	CHECK_EQ(vi->vips_excl[0].scope, RT_SCOPE_LINK);
+	CHECK(addr_is(&vi->vips_excl[0].brd, "192.0.2.255"));
+	CHECK_EQ(vi->ntrack_ifs, 2);
+	CHECK_STR(vi->track_ifs[1].name, "eth3");
+	CHECK_EQ(vi->track_ifs[1].weight, -30);
+	CHECK_EQ(vi->track_ifs[0].weight, 0);
+	CHECK_EQ(vi->ntrack_scripts, 2);
+	CHECK(!vi->track_scripts[0].has_weight);
+	CHECK(vi->track_scripts[1].has_weight && vi->track_scripts[1].weight == 10);
+	CHECK_STR(vi->notify.master, "/etc/n.sh master");
+	CHECK_STR(vi->notify.backup, "/etc/n.sh backup");
+	CHECK_STR(vi->notify.fault, "/etc/f.sh");
+	CHECK_STR(vi->notify.stop, "/etc/s.sh");
+	CHECK_STR(vi->notify.any, "/etc/all.sh");
+	CHECK_EQ(vi->garp_delay_s, 1);
+	CHECK_EQ(vi->garp_repeat, 2);
+	CHECK_EQ(vi->garp_refresh_s, 10);
+	CHECK_EQ(vi->garp_refresh_repeat, 4);
+	CHECK_EQ(cfg_instance_version(m, vi), 3);
+	cfg_model_free(m);
+}
+
+static void test_sync_group_and_one_line_blocks(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_sync_group G1 { group { A B } notify_master /bin/gm }\n"
+		"vrrp_instance A { interface eth0\n virtual_router_id 1\n"
+		"  authentication { auth_type PASS auth_pass secret }\n"
+		"  virtual_ipaddress { 192.0.2.1 192.0.2.2/32 }\n}\n"
+		"vrrp_instance B\n{\n interface eth0\n virtual_router_id 2 }\n");
+	struct cfg_instance *a;
+
+	CHECK(m);
+	if (!m) {
+		has_msg("-");
+		return;
+	}
+	CHECK_EQ(nmsgs, 0);
+	CHECK_EQ(m->groups->nmembers, 2);
+	CHECK_STR(m->groups->members[1], "B");
+	CHECK_STR(m->groups->notify.master, "/bin/gm");
+	a = cfg_find_instance(m, "A");
+	CHECK_EQ(a->auth_type, CFG_AUTH_PASS);
+	CHECK(!memcmp(a->auth_pass, "secret\0\0", 8));
+	CHECK_EQ(a->nvips, 2);
+	CHECK_EQ(a->vips[1].prefix, 32);
+	CHECK(cfg_find_instance(m, "B"));
+	CHECK_EQ(cfg_find_instance(m, "B")->vrid, 2);
+	cfg_model_free(m);
+}
+
+static void test_comments_and_quotes(void)
+{
+	struct cfg_model *m = parse(
+		"! a comment\n"
+		"# another\n"
+		"vrrp_instance \"VI 1\" { # trailing\n"
+		"  interface eth0 ! bang comment\n"
+		"  virtual_router_id 9\n"
+		"  authentication {\n auth_type PASS\n auth_pass pa!ss\n }\n"
+		"  notify \"/bin/x \\\"q\\\"\" arg2\n"
+		"}\n");
+
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK_STR(m->instances->name, "VI 1");
+	CHECK(!memcmp(m->instances->auth_pass, "pa!ss\0\0\0", 8));
+	CHECK_STR(m->instances->notify.any, "\"/bin/x \\\"q\\\"\" arg2");
+	CHECK_EQ(nmsgs, 0);
+	cfg_model_free(m);
+	m = parse("vrrp_instance X {\n interface \"eth0\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 2, "unterminated quoted string"));
+}
+
+static void test_includes_with_globs(void)
+{
+	char sub[128], path[300];
+	struct cfg_model *m;
+
+	snprintf(sub, sizeof(sub), "%s/conf.d", dir);
+	mkdir(sub, 0755);
+	put("conf.d/b.conf", "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n}\n");
+	put("conf.d/a.conf", "include ../common/*.inc\n"
+			     "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n}\n");
+	put("conf.d/skip.txt", "this is not a config {\n");
+	snprintf(sub, sizeof(sub), "%s/common", dir);
+	mkdir(sub, 0755);
+	put("common/g.inc", "global_defs {\n router_id INC\n}\n");
+	m = parse("include conf.d/*.conf\ninclude none/*.conf\n");
+	CHECK(m);
+	if (!m) {
+		has_msg("-");
+		return;
+	}
+	/* glob order: a.conf (with its own include) before b.conf */
+	CHECK_STR(m->instances->name, "A");
+	CHECK_STR(m->instances->next->name, "B");
+	CHECK_STR(m->global.router_id, "INC");
+	snprintf(path, sizeof(path), "%s/conf.d/a.conf", dir);
+	CHECK_STR(m->instances->file, path);
+	CHECK_EQ(m->instances->line, 2);
+	snprintf(path, sizeof(path), "include '%s/none/*.conf' matches no file", dir);
+	CHECK(msg_at("W", 2, path));
+	cfg_model_free(m);
+	/* errors inside an included file name that file and line */
+	put("conf.d/b.conf", "vrrp_instance B {\n interface eth0\n virtual_router_id 0\n}\n");
+	m = parse("include conf.d/*.conf\n");
+	CHECK(!m);
+	snprintf(path, sizeof(path),
+		 "E: %s/conf.d/b.conf:3: invalid value '0' for 'virtual_router_id' (expected 1..255)",
+		 dir);
+	CHECK(has_msg(path));
+	/* a plain missing file is an error */
+	m = parse("include missing.conf\n");
+	CHECK(!m);
+	snprintf(path, sizeof(path), "cannot open include file '%s/missing.conf'", dir);
+	CHECK(msg_at("E", 1, path));
+	/* include loops stop */
+	put("loop.conf", "include loop.conf\n");
+	m = parse("include loop.conf\n");
+	CHECK(!m);
+}
+
+static void test_errors_name_file_and_line(void)
+{
+	struct cfg_model *m;
+
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 256\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 3, "invalid value '256' for 'virtual_router_id' (expected 1..255)"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n priority 0\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 4, "invalid value '0' for 'priority' (expected 1..255)"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n priority 300\n}\n");
+	CHECK(!m);
+	m = parse("vrrp_instance X {\n virtual_router_id 1\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 1, "vrrp_instance X: missing 'interface'"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		  " virtual_ipaddress {\n  192.0.2.300/24\n }\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 5, "invalid IP address '192.0.2.300'"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		  " virtual_ipaddress {\n  192.0.2.3/33\n }\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 5, "invalid value '33' for '192.0.2.3/33' (expected 0..32)"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 1, "unbalanced braces: '{' opened here is never closed"));
+	m = parse("vrrp_instance X {\n interface eth0\n}\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 4, "unbalanced braces: '}' without matching '{'"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n advert_int 1.x\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 4, "invalid value '1.x' for 'advert_int'"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n state MAYBE\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 4, "invalid state 'MAYBE' (expected MASTER or BACKUP)"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		  " virtual_ipaddress {\n 192.0.2.1\n 2001:db8::1\n }\n}\n");
+	CHECK(!m);
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n}\n"
+		  "vrrp_instance Y {\n interface eth0\n virtual_router_id 1\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 5, "vrrp_instance Y: VRID 1 already used by X on eth0"));
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 3, "'virtual_router_id' needs an argument"));
+}
+
+static void test_unknown_keywords_warn(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		" use_vmac\n"
+		" frobnicate { a { b } c }\n"
+		" virtual_ipaddress {\n  192.0.2.1 dev eth0 flavour x\n }\n"
+		"}\n"
+		"virtual_server_group VSG {\n 192.0.2.1 80\n}\n"
+		"static_routes {\n 192.0.2.0/24 via 192.0.2.254\n}\n"
+		"vrrp_instance Y {\n interface eth0\n virtual_router_id 2\n track_script {\n nope\n }\n}\n");
+
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK(msg_at("W", 4, "unknown keyword 'use_vmac' in vrrp_instance, ignored"));
+	CHECK(msg_at("W", 5, "unknown keyword 'frobnicate' in vrrp_instance, ignored"));
+	CHECK(msg_at("W", 7, "unknown option 'flavour' of virtual address 192.0.2.1, ignored"));
+	CHECK(msg_at("W", 10, "virtual_server_group block not yet applied by this version of halbd, skipped"));
+	CHECK(msg_at("W", 13, "unknown keyword 'static_routes' in top level, ignored"));
+	CHECK(msg_at("W", 16, "vrrp_instance Y tracks unknown vrrp_script 'nope', ignored"));
+	CHECK_EQ(nmsgs, 6);
+	CHECK_EQ(m->instances->nvips, 1);
+	cfg_model_free(m);
+}
+
+static void test_versions_and_intervals(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n advert_int 1.5\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n version 3\n"
+		" advert_int 0.01\n authentication {\n auth_type PASS\n auth_pass x\n }\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n version 2\n"
+		" virtual_ipaddress {\n 2001:db8::1\n }\n}\n");
+
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK_EQ(m->instances->advert_cs, 200);	/* v2: whole seconds, rounded up */
+	CHECK(msg_at("W", 1, "vrrp_instance A: VRRPv2 advert_int is whole seconds, rounded up"));
+	CHECK_EQ(m->instances->next->advert_cs, 1);
+	CHECK_EQ(m->instances->next->auth_type, CFG_AUTH_NONE);
+	CHECK(msg_at("W", 6, "vrrp_instance B: VRRPv3 has no authentication, ignored"));
+	CHECK_EQ(cfg_instance_version(m, m->instances->next->next), 3);
+	CHECK(msg_at("W", 16, "vrrp_instance C: VRRPv2 has no IPv6, using version 3"));
+	cfg_model_free(m);
+	m = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n advert_int 0.001\n}\n");
+	CHECK(!m);
+	m = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n version 3\n"
+		  " advert_int 41\n}\n");
+	CHECK(!m);
+}
+
+static void test_model_equal_for_reload(void)
+{
+	struct cfg_model *a = parse(seed), *b = parse(seed);
+
+	CHECK(a && b);
+	if (a && b) {
+		CHECK(cfg_instance_equal(a->instances, b->instances));
+		b->instances->priority = 51;
+		CHECK(!cfg_instance_equal(a->instances, b->instances));
+		b->instances->priority = 50;
+		b->instances->vips[0].addr.v4.s_addr ^= htonl(1);
+		CHECK(!cfg_instance_equal(a->instances, b->instances));
+	}
+	cfg_model_free(a);
+	cfg_model_free(b);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/halbd-ut.XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	RUN(test_seed_config);
+	RUN(test_global_defs);
+	RUN(test_instance_keywords);
+	RUN(test_sync_group_and_one_line_blocks);
+	RUN(test_comments_and_quotes);
+	RUN(test_includes_with_globs);
+	RUN(test_errors_name_file_and_line);
+	RUN(test_unknown_keywords_warn);
+	RUN(test_versions_and_intervals);
+	RUN(test_model_equal_for_reload);
+	reset();
+	if (!getenv("UT_KEEP")) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			return 1;
+	}
+	return ut_total_fail ? 1 : 0;
+}
