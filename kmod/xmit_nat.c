@@ -35,6 +35,9 @@
 struct dst_entry *halb_route(struct net *net, u16 af,
 			     const union nf_inet_addr *daddr, bool *local)
 {
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+
 	if (af == AF_INET) {
 		struct flowi4 fl4 = { .daddr = daddr->ip };
 		struct rtable *rt = ip_route_output_key(net, &fl4);
@@ -43,19 +46,15 @@ struct dst_entry *halb_route(struct net *net, u16 af,
 			return NULL;
 		*local = rt->rt_flags & RTCF_LOCAL;
 		return &rt->dst;
-	} else {
-		struct flowi6 fl6 = { .daddr = daddr->in6 };
-		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
-		struct rt6_info *rt;
-
-		if (dst->error) {
-			dst_release(dst);
-			return NULL;
-		}
-		rt = container_of(dst, struct rt6_info, dst);
-		*local = rt->rt6i_flags & RTF_LOCAL;
-		return dst;
 	}
+	fl6.daddr = daddr->in6;
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error) {
+		dst_release(dst);
+		return NULL;
+	}
+	*local = container_of(dst, struct rt6_info, dst)->rt6i_flags & RTF_LOCAL;
+	return dst;
 }
 
 /**
