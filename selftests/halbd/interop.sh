@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Interoperation with Debian's keepalived in the same VRID, sourced by
 # run: n1 runs halbd, n2 runs keepalived, both from the same config text.
@@ -37,7 +38,8 @@ drops_zero() {	# drops_zero NODE: halbd dropped none of the peer's adverts
 }
 
 interop_case() {	# interop_case VERSION FAMILY VIP ADVERT
-	local v=$1 fam=$2 vip=$3 adv=$4 tag="interop v$1 $2" t0 t rc
+	local v=$1 fam=$2 vip=$3 adv=$4 tag="interop v$1 $2" t0 t rc adv_ms
+	adv_ms=$(awk "BEGIN { print int($adv * 1000) }")
 	local master_addr=192.0.2.2
 	[ "$fam" = inet6 ] && master_addr=$(ip -n "$(ns n2)" -6 addr show dev eth0 scope link |
 					    awk '/inet6/ {sub("/.*", "", $2); print $2}')
@@ -63,6 +65,7 @@ interop_case() {	# interop_case VERSION FAMILY VIP ADVERT
 	ktap_result $rc "$tag: keepalived takes over $t ms after halbd's SIGTERM (priority 0 honoured)"
 
 	if [ "$fam" = inet6 ]; then
+		: > "$dir/na.err"
 		ip netns exec "$(ns br)" tcpdump -i br0 -n -e -l -v 'icmp6 and ip6[40] == 136' \
 			> "$dir/na.txt" 2> "$dir/na.err" &
 		na_pid=$!
@@ -100,16 +103,18 @@ interop_case() {	# interop_case VERSION FAMILY VIP ADVERT
 	[ $rc = 0 ] || ctl n1 | sed 's/^/# /'
 	ktap_result $rc "$tag: keepalived (200) master, halbd (150) backup, none of its adverts dropped"
 
-	t0=$(now_ms)
+	t0=$(now_rt_ms)
 	p2=$kpid_n2
 	kill -TERM "$p2"
 	busywait 5000 eval "has_vip n1 $vip"
 	rc=$?
-	t=$(($(now_ms) - t0))
+	t=$(($(entered_master_ms n1 VI_1) - t0))
 	reap "$p2"
 	kpid_n2=
-	log "$tag: halbd took over $t ms after keepalived's SIGTERM"
-	ktap_result $rc "$tag: halbd takes over $t ms after keepalived's SIGTERM"
+	# halbd at 150 after keepalived's priority 0: Skew_Time = 106 * advert / 256
+	log "$tag: halbd entered MASTER $t ms after keepalived's SIGTERM"
+	[ $rc = 0 ] && within "$t" $((106 * adv_ms / 256 - 50)) $((106 * adv_ms / 256 + 400))
+	ktap_result $? "$tag: halbd takes over $t ms after keepalived's SIGTERM (Skew $((106 * adv_ms / 256)))"
 	stop_halbd n1
 	stop_keepalived n2
 }

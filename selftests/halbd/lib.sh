@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Helpers for selftests/halbd/run: namespaces, daemons, polling, KTAP.
 # Sourced, not run.
@@ -180,6 +181,18 @@ print($2)" 2> /dev/null
 
 state_is() {	# state_is NODE INSTANCE STATE
 	[ "$(q "$1" "i['$2']['state']")" = "$3" ]
+}
+
+# entered_master_ms NODE INSTANCE: when halbd logged its last transition to
+# MASTER, in ms of the realtime clock.  Timing checks use this rather than
+# when polling noticed, so a loaded machine does not blur the measurement.
+entered_master_ms() {
+	grep "($2) Entering MASTER STATE" "$dir/$1.log" | tail -1 |
+		awk '{ split($1, t, "."); printf "%d%03d\n", t[1], t[2] }'
+}
+
+now_rt_ms() {
+	date +%s%3N
 }
 
 has_vip() {	# has_vip NODE ADDR

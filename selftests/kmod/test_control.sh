@@ -51,6 +51,27 @@ check "listing shows rs1 quiesced and rs2 gone" \
 conns=$(adm halb -L -n -c | grep -c ESTABLISHED\\\|TIME_WAIT\\\|FIN_WAIT\\\|CLOSE)
 check "connection listing shows the entries of the traffic ($conns)" [ "$conns" -gt 0 ]
 
+# --- dumps larger than one message resume where they stopped -----------------
+for i in $(seq 1 400); do echo "-A -u 198.51.100.$((i % 200 + 10)):$((1000 + i)) -s rr"; done > "$WORK/rules"
+nsx d "$HALBCTL" -R < "$WORK/rules"
+n=$(adm halb -L -n | grep -c '^UDP ')
+check "a dump of 400 services returns all 400 (got $n)" [ "$n" = 400 ]
+n=$(adm halb -L -n -j | grep -o '"protocol"' | wc -l)
+check "the JSON listing has them all too (got $n)" [ "$n" -ge 400 ]
+for i in $(seq 1 400); do echo "-D -u 198.51.100.$((i % 200 + 10)):$((1000 + i))"; done > "$WORK/rules"
+nsx d "$HALBCTL" -R < "$WORK/rules"
+
+# --- tunables under sysfs ----------------------------------------------------
+P=/sys/module/halb/parameters
+check "tcp_timeout_close defaults to 10 s" [ "$(cat $P/tcp_timeout_close)" = 10 ]
+echo 5 > $P/tcp_timeout_close
+check "tcp_timeout_close is writable at run time" [ "$(cat $P/tcp_timeout_close)" = 5 ]
+echo 0 > $P/tcp_timeout_close 2>/dev/null
+check "a timeout of 0 is refused and the old value kept" [ "$(cat $P/tcp_timeout_close)" = 5 ]
+echo 10 > $P/tcp_timeout_close
+echo 99 > $P/conn_tab_bits 2>/dev/null
+check "conn_tab_bits out of range is refused" [ "$(cat $P/conn_tab_bits)" = 16 ]
+
 # --- deleting a namespace that holds services and connections ----------------
 base=$(slab_objects)
 ip netns add "$NS_PREFIX-x"
@@ -62,10 +83,11 @@ nsx x "$HALBCTL" -a -u 192.0.2.200:53 -r 192.0.2.201:53 -m
 nsx x "$BIN/udptool" server 53 x &
 nsx x "$BIN/udptool" client 192.0.2.200 53 20 >/dev/null
 during=$(slab_objects)
-kill $! 2>/dev/null
+ip netns pids "$NS_PREFIX-x" | xargs -r kill
+busywait 5000 sh -c "[ -z \"\$(ip netns pids $NS_PREFIX-x)\" ]"
 ip netns del "$NS_PREFIX-x"
 check "namespace teardown frees its connections (slab $base -> $during -> back)" \
-	busywait 20000 sh -c "[ \$(awk '{print \$1}' $SLAB/objects) -le $base ]"
+	busywait 30000 sh -c "[ \$(awk '{print \$1}' $SLAB/objects) -le $base ]"
 
 # --- rmmod while connections are open ----------------------------------------
 nsx rs1 socat TCP-LISTEN:7000,reuseaddr,fork EXEC:cat &
@@ -77,7 +99,7 @@ nsx c socat -u "PIPE:$WORK/hold" TCP:$VIP4:7000 &
 exec 9>"$WORK/hold"
 echo hello >&9
 check "a long-lived connection is open through halb" \
-	busywait 5000 sh -c "$HALBCTL -L -n -c 2>/dev/null; ip netns exec $NS_PREFIX-d $HALBCTL -L -n -c | grep -q ':7000'"
+	busywait 5000 sh -c "ip netns exec $NS_PREFIX-d $HALBCTL -L -n -c | grep -q ':7000'"
 check "rmmod halb with live connections" rmmod halb
 exec 9>&-
 check "halb_conn slab cache is gone after rmmod" [ ! -e "$SLAB" ]

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * halbd runtime state: the model being applied and, for each part of it,
+ * the live object (instance, script tracker, sync group).  One epoll loop
+ * drives everything; every fd in it is a struct halbd_watch.
+ */
+#ifndef HALBD_HALBD_H
+#define HALBD_HALBD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "halbd/cfg_model.h"
+#include "halbd/garp.h"
+#include "halbd/vrrp_fsm.h"
+#include "halbd/vrrp_pkt.h"
+
+struct halbd;
+struct nl_sock;
+
+struct halbd_watch {
+	int fd;
+	void (*fn)(struct halbd *d, struct halbd_watch *w, uint32_t events);
+	void *arg;
+};
+
+struct halbd_group {
+	struct halbd_group *next;
+	struct cfg_sync_group *cfg;
+	enum vrrp_state state;
+	bool moving;			/* propagating: members do not re-propagate */
+};
+
+struct halbd_inst {
+	struct halbd_inst *next;
+	struct halbd *d;
+	struct cfg_instance *cfg;	/* points into d->model */
+	struct halbd_group *group;
+	struct vrrp_fsm fsm;
+	struct halbd_watch w;
+	int version;
+	int ifindex;
+	unsigned char mac[6];
+	struct cfg_addr src;		/* our primary address, advert source */
+	struct cfg_addr mcast;
+	bool vips_up;
+	bool link_fault, script_fault;
+	int if_delta, script_delta;
+	int garp_left;			/* rounds left in the current burst */
+	uint64_t garp_next, garp_second, garp_refresh;
+	uint64_t tx, rx, interval_mismatch;
+	uint64_t drops[VRRP_DROP__MAX];
+};
+
+struct halbd_script {
+	struct halbd_script *next;
+	struct halbd *d;
+	struct cfg_script *cfg;
+	pid_t pid;
+	uint64_t next_run;
+	bool known, ok;
+	int streak;			/* consecutive results against the state */
+};
+
+struct halbd {
+	const char *conf_path;
+	const char *ctl_path;
+	struct cfg_model *model;
+	struct halbd_inst *insts;
+	struct halbd_script *scripts;
+	struct halbd_group *groups;
+	int epfd;
+	struct halbd_watch sig_w, ctl_w, link_w;
+	struct nl_sock *rtnl;
+	struct garp_socks garp;
+	bool running;
+};
+
+uint64_t halbd_now(void);
+int halbd_watch_add(struct halbd *d, struct halbd_watch *w, uint32_t events);
+void halbd_watch_del(struct halbd *d, struct halbd_watch *w);
+
+/* vrrp_inst.c */
+struct halbd_inst *inst_start(struct halbd *d, struct cfg_instance *cfg, uint64_t now);
+void inst_stop(struct halbd_inst *in);
+void inst_timers(struct halbd_inst *in, uint64_t now);
+uint64_t inst_next(const struct halbd_inst *in);
+void inst_recalc(struct halbd_inst *in, uint64_t now);
+void inst_link_changed(struct halbd_inst *in, uint64_t now);
+
+/* track.c */
+int track_link_open(struct halbd *d);
+void track_link_close(struct halbd *d);
+struct halbd_script *script_start(struct halbd *d, struct cfg_script *cfg, uint64_t now);
+void script_stop(struct halbd_script *s);
+void script_timers(struct halbd *d, uint64_t now);
+uint64_t script_next(const struct halbd *d);
+struct halbd_script *script_find(struct halbd *d, const char *name);
+
+/* ctl.c */
+int ctl_open(struct halbd *d);
+void ctl_close(struct halbd *d);
+char *ctl_vrrp_json(struct halbd *d);
+
+/* daemon.c */
+int halbd_run(struct halbd *d);
+void halbd_diag_log(void *arg, bool error, const char *msg);
+
+#endif

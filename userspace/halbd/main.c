@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * halbd: command line, pid file, daemonizing; then halbd_run().
+ * Options follow keepalived's so existing unit files and habits work.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "halbd/cfg_parse.h"
+#include "halbd/halbd.h"
+#include "halbd/proc.h"
+
+#define HALBD_VERSION		"0.1"
+#define DEFAULT_CONF		"/etc/halb/keepalived.conf"
+#define DEFAULT_PID		"/run/halbd.pid"
+#define DEFAULT_CTL		"/run/halbd.sock"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: halbd [OPTION]...\n"
+		"  -f, --use-file FILE      configuration file (default " DEFAULT_CONF ")\n"
+		"  -n, --dont-fork          stay in the foreground\n"
+		"  -l, --log-console        log to stderr instead of syslog\n"
+		"  -D, --log-detail         detailed (debug) logging\n"
+		"  -S, --log-facility N     syslog facility local0..local7 (0-7) or daemon\n"
+		"  -p, --pid FILE           pid file (default " DEFAULT_PID ")\n"
+		"  -t, --config-test        check the configuration and exit 0 or 1\n"
+		"  -P, --vrrp               run VRRP only (the default in this version)\n"
+		"  -C, --check              accepted; health checks come in a later version\n"
+		"      --control PATH       control socket (default $HALBD_CONTROL or " DEFAULT_CTL ")\n"
+		"  -v, --version            print the version\n"
+		"  -h, --help               this help\n");
+}
+
+static void diag_stderr(void *arg, bool error, const char *msg)
+{
+	(void)arg;
+	/* exactly "FILE:LINE: message", for editors and for scripts */
+	(void)error;
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* O_EXCL|O_NOFOLLOW: never follow a planted link; a stale file is replaced. */
+static int write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	for (int tries = 0; tries < 2; tries++) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			break;
+		if (errno == EEXIST) {
+			FILE *f = fopen(path, "re");
+			long pid = 0;
+
+			if (f) {
+				if (fscanf(f, "%ld", &pid) != 1)
+					pid = 0;
+				fclose(f);
+			}
+			if (pid > 0 && pid != getpid() && !kill(pid, 0)) {
+				log_err("halbd already running (pid %ld, %s)", pid, path);
+				return -1;
+			}
+			unlink(path);
+			continue;
+		}
+		break;
+	}
+	if (fd < 0) {
+		log_err("pid file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fchmod(fd, 0644);
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, n) != n) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	if (chdir("/"))
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "use-file", required_argument, NULL, 'f' },
+		{ "dont-fork", no_argument, NULL, 'n' },
+		{ "log-console", no_argument, NULL, 'l' },
+		{ "log-detail", no_argument, NULL, 'D' },
+		{ "log-facility", required_argument, NULL, 'S' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "config-test", no_argument, NULL, 't' },
+		{ "vrrp", no_argument, NULL, 'P' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "control", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf = DEFAULT_CONF, *pidfile = DEFAULT_PID;
+	const char *ctl = getenv("HALBD_CONTROL");
+	bool nofork = false, console = false, detail = false, test = false;
+	int facility = LOG_DAEMON, c, ret;
+	struct cfg_diag diag = { 0 };
+	struct halbd d = { 0 };
+
+	while ((c = getopt_long(argc, argv, "f:nlDS:p:tPCvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': conf = optarg; break;
+		case 'n': nofork = true; break;
+		case 'l': console = true; break;
+		case 'D': detail = true; break;
+		case 'S':
+			facility = halb_log_facility(optarg);
+			if (facility < 0) {
+				fprintf(stderr, "halbd: invalid log facility '%s'\n", optarg);
+				return 1;
+			}
+			break;
+		case 'p': pidfile = optarg; break;
+		case 't': test = true; break;
+		case 'P': break;
+		case 'C':
+			fprintf(stderr, "halbd: --check accepted; health checks are not in this version\n");
+			break;
+		case 'c': ctl = optarg; break;
+		case 'v': printf("halbd %s\n", HALBD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "halbd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	if (!ctl || !*ctl)
+		ctl = DEFAULT_CTL;
+	if (test) {
+		struct cfg_model *m;
+
+		diag.fn = diag_stderr;
+		m = cfg_load(conf, &diag);
+		if (!m) {
+			fprintf(stderr, "%s: configuration has %d error(s)\n", conf, diag.errors);
+			return 1;
+		}
+		printf("%s: configuration OK (%d warning(s))\n", conf, diag.warnings);
+		cfg_model_free(m);
+		return 0;
+	}
+	halb_log_open("halbd", console, facility, detail);
+	proc_set_quiet(!console);
+	diag.fn = halbd_diag_log;
+	d.model = cfg_load(conf, &diag);
+	if (!d.model) {
+		log_err("%s: configuration has %d error(s), not starting", conf, diag.errors);
+		return 1;
+	}
+	if (geteuid() != 0)
+		log_warn("not running as root: raw sockets and addresses will fail");
+	if (!nofork && daemonize()) {
+		log_err("cannot daemonize: %s", strerror(errno));
+		return 1;
+	}
+	if (write_pidfile(pidfile)) {
+		cfg_model_free(d.model);
+		return 1;
+	}
+	d.conf_path = conf;
+	d.ctl_path = ctl;
+	ret = halbd_run(&d);
+	unlink(pidfile);
+	cfg_model_free(d.model);
+	halb_log_close();
+	return ret;
+}
