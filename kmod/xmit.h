@@ -4,6 +4,7 @@
 
 #include <linux/skbuff.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/dst.h>
 
 struct halb_conn;
 struct halb_pkt;
@@ -31,6 +32,21 @@ static inline void halb_untrack(struct sk_buff *skb)
 	nf_reset_ct(skb);
 	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
 #endif
+}
+
+/*
+ * A packet taken at LOCAL_IN leaves on a new route @dst (reference moved
+ * to the skb).  The receive path's checksum state and socket say nothing
+ * about the way out.
+ */
+static inline void halb_xmit_reroute(struct sk_buff *skb, struct dst_entry *dst)
+{
+	skb_forward_csum(skb);
+	if (skb->sk)
+		skb_orphan(skb);
+	halb_untrack(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
 }
 
 /*

@@ -48,12 +48,7 @@ unsigned int halb_xmit_dr(struct sk_buff *skb, struct halb_conn *cp,
 		return NF_DROP;
 	}
 
-	skb_forward_csum(skb);
-	if (skb->sk)
-		skb_orphan(skb);
-	halb_untrack(skb);
-	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
+	halb_xmit_reroute(skb, dst);
 	skb->dev = dev;
 
 	rcu_read_lock_bh();

@@ -159,13 +159,7 @@ unsigned int halb_xmit_nat_in(struct sk_buff *skb, struct halb_conn *cp,
 	if (nat_mangle(skb, p, true, &cp->daddr, cp->dport))
 		goto drop;
 
-	/* the receive path's checksum state says nothing about the output */
-	skb_forward_csum(skb);
-	if (skb->sk)
-		skb_orphan(skb);
-	halb_untrack(skb);
-	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
+	halb_xmit_reroute(skb, dst);
 	if (cp->af == AF_INET)
 		ip_local_out(net, NULL, skb);
 	else
