@@ -27,14 +27,15 @@ all: kmod userspace
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-# One build tree per test kernel: a tree of symlinks to the sources so the
-# objects of two kernels never mix.
+# One build tree per test kernel: a tree of symlinks to the sources only
+# (never to objects of an in-tree build), so two kernels' objects never mix.
 kmod-all:
 	@set -e; for k in $(TEST_KERNELS); do \
 		v=$$(readlink $(KCACHE)/$$k); \
 		[ -n "$$v" ] || { echo "no kernel $$k in $(KCACHE): run make deps" >&2; exit 1; }; \
 		b=$(CURDIR)/.build/$$v; rm -rf $$b; mkdir -p $$b; \
-		cp -rs $(CURDIR)/kmod $(CURDIR)/include $(CURDIR)/Kbuild $$b/; \
+		for f in Kbuild $$(find kmod include -type f \( -name '*.[ch]' -o -name Kbuild \)); do \
+			mkdir -p $$b/$$(dirname $$f); ln -s $(CURDIR)/$$f $$b/$$f; done; \
 		$(MAKE) -C /usr/src/linux-headers-$$v M=$$b modules W=1 >$$b.log 2>&1 || \
 			{ cat $$b.log; exit 1; }; \
 		if grep -E 'warning:' $$b.log; then echo "module build for $$v has warnings" >&2; exit 1; fi; \
