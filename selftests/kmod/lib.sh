@@ -124,6 +124,7 @@ topo_up() {
 		head -c 300000 /dev/urandom > "$WORK/www$i/blob"
 		nsx "rs$i" busybox httpd -p 80 -h "$WORK/www$i"
 		nsx "rs$i" "$BIN/udptool" server 53 "rs$i" &
+		disown
 	done
 	NRS=$nrs
 }

@@ -72,6 +72,23 @@ echo 10 > $P/tcp_timeout_close
 echo 99 > $P/conn_tab_bits 2>/dev/null
 check "conn_tab_bits out of range is refused" [ "$(cat $P/conn_tab_bits)" = 16 ]
 
+# --- the connection limit: new connections refused and counted --------------
+json_num() { adm halb -L -n -j | grep -o "\"$1\": [0-9]*" | head -n1 | awk '{print $2}'; }
+adm halb -A -u $VIP4:53 -s rr
+adm halb -a -u $VIP4:53 -r "$(rs_ip4 3):53" -m
+live=$(json_num conn_count)
+refused=$(json_num conn_refused)
+echo $((live + 2)) > $P/conn_max
+got=$(nsx c "$BIN/udptool" client $VIP4 53 4 | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+check "with room for 2 more connections, 2 of 4 new UDP flows pass: $got" \
+	[ "$got" = "rs3=2 timeout=2 " ]
+now=$(json_num conn_refused)
+check "refused connections are counted ($refused -> $now)" [ "$now" -ge $((refused + 2)) ]
+echo 1048576 > $P/conn_max
+got=$(nsx c "$BIN/udptool" client $VIP4 53 2 | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+check "raising the limit lets new flows in again: $got" [ "$got" = "rs3=2 " ]
+adm halb -D -u $VIP4:53
+
 # --- deleting a namespace that holds services and connections ----------------
 base=$(slab_objects)
 ip netns add "$NS_PREFIX-x"
