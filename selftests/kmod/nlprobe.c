@@ -188,6 +188,17 @@ static void svc_key(struct msg *m, uint8_t proto, const char *addr, uint16_t por
 	put_u16(m, HALB_SVC_A_PORT, htons(port));
 }
 
+/* Start a request naming a service; the nest stays open for more. */
+static void svc_req(struct msg *m, int cmd, uint8_t proto, const char *addr,
+		    uint16_t port, const char *sched)
+{
+	msg_init(m, family, cmd, 0);
+	nest_start(m, HALB_A_SERVICE);
+	svc_key(m, proto, addr, port);
+	if (sched)
+		put_str(m, HALB_SVC_A_SCHED_NAME, sched);
+}
+
 static void check(const char *name, struct msg *m, int want_errno, int want_ext)
 {
 	char ext[512];
@@ -225,17 +236,11 @@ int main(void)
 	}
 
 	/* a valid service to collide with */
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.50", 80, "rr");
 	nest_end(&m);
 	check("valid service accepted", &m, 0, 0);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.50", 80, "rr");
 	nest_end(&m);
 	check("duplicate service is EEXIST", &m, EEXIST, 1);
 
@@ -270,70 +275,45 @@ int main(void)
 
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = 0;
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.51", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, longname);
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.51", 80, longname);
 	nest_end(&m);
 	check("over-long scheduler name is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.51", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "nosuch");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.51", 80, "nosuch");
 	nest_end(&m);
 	check("unknown scheduler is ENOENT", &m, ENOENT, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.51", 0);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.51", 0, "rr");
 	nest_end(&m);
 	check("port 0 for TCP is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_ICMP, "203.0.113.51", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_ICMP, "203.0.113.51", 80, "rr");
 	nest_end(&m);
 	check("protocol ICMP is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.51", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.51", 80, "rr");
 	put_u32(&m, HALB_SVC_A_FLAGS, 0x80);
 	nest_end(&m);
 	check("unknown service flag is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.51", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.51", 80, "rr");
 	nest_end(&m);
 	put_u32(&m, 30, 1);
 	check("unknown top-level attribute is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.51", 80);
-	put_str(&m, HALB_SVC_A_SCHED_NAME, "rr");
+	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.51", 80, "rr");
 	put_u32(&m, HALB_SVC_A_STATS, 0);
 	nest_end(&m);
 	check("reply-only attribute in a request is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_DEST, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
+	svc_req(&m, HALB_CMD_NEW_DEST, IPPROTO_TCP, "203.0.113.50", 80, NULL);
 	nest_end(&m);
 	nest_start(&m, HALB_A_DEST);
 	put(&m, HALB_DEST_A_ADDR6, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\1", 16);
 	nest_end(&m);
 	check("IPv6 real server in IPv4 service is EINVAL", &m, EINVAL, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_DEST, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
+	svc_req(&m, HALB_CMD_NEW_DEST, IPPROTO_TCP, "203.0.113.50", 80, NULL);
 	nest_end(&m);
 	nest_start(&m, HALB_A_DEST);
 	put(&m, HALB_DEST_A_ADDR4, "\xc0\x00\x02\x0b", 4);
@@ -341,9 +321,7 @@ int main(void)
 	nest_end(&m);
 	check("weight above 65535 is ERANGE", &m, ERANGE, 1);
 
-	msg_init(&m, family, HALB_CMD_NEW_DEST, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
+	svc_req(&m, HALB_CMD_NEW_DEST, IPPROTO_TCP, "203.0.113.50", 80, NULL);
 	nest_end(&m);
 	nest_start(&m, HALB_A_DEST);
 	put(&m, HALB_DEST_A_ADDR4, "\xc0\x00\x02\x0b", 4);
@@ -351,18 +329,14 @@ int main(void)
 	nest_end(&m);
 	check("unknown forwarding method is ERANGE", &m, ERANGE, 1);
 
-	msg_init(&m, family, HALB_CMD_DEL_DEST, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
+	svc_req(&m, HALB_CMD_DEL_DEST, IPPROTO_TCP, "203.0.113.50", 80, NULL);
 	nest_end(&m);
 	nest_start(&m, HALB_A_DEST);
 	put(&m, HALB_DEST_A_ADDR4, "\xc0\x00\x02\x0b", 4);
 	nest_end(&m);
 	check("deleting an absent real server is ENOENT", &m, ENOENT, 1);
 
-	msg_init(&m, family, HALB_CMD_DEL_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_UDP, "203.0.113.50", 80);
+	svc_req(&m, HALB_CMD_DEL_SERVICE, IPPROTO_UDP, "203.0.113.50", 80, NULL);
 	nest_end(&m);
 	check("deleting an absent service is ESRCH", &m, ESRCH, 1);
 
@@ -372,9 +346,7 @@ int main(void)
 	msg_init(&m, family + 1000, HALB_CMD_NEW_SERVICE, 0);
 	check("unknown generic netlink family is ENOENT", &m, ENOENT, 0);
 
-	msg_init(&m, family, HALB_CMD_DEL_SERVICE, 0);
-	nest_start(&m, HALB_A_SERVICE);
-	svc_key(&m, IPPROTO_TCP, "203.0.113.50", 80);
+	svc_req(&m, HALB_CMD_DEL_SERVICE, IPPROTO_TCP, "203.0.113.50", 80, NULL);
 	nest_end(&m);
 	check("valid delete accepted", &m, 0, 0);
 
