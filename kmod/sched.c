@@ -11,6 +11,10 @@
 static const struct halb_sched_ops *const schedulers[] = {
 	&halb_sched_rr,
 	&halb_sched_wrr,
+	&halb_sched_lc,
+	&halb_sched_wlc,
+	&halb_sched_sed,
+	&halb_sched_nq,
 };
 
 /**

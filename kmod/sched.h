@@ -49,6 +49,10 @@ struct halb_sched_ops {
 
 extern const struct halb_sched_ops halb_sched_rr;
 extern const struct halb_sched_ops halb_sched_wrr;
+extern const struct halb_sched_ops halb_sched_lc;
+extern const struct halb_sched_ops halb_sched_wlc;
+extern const struct halb_sched_ops halb_sched_sed;
+extern const struct halb_sched_ops halb_sched_nq;
 
 const struct halb_sched_ops *halb_sched_find(const char *name);
 

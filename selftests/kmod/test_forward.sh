@@ -57,9 +57,32 @@ run_case() {
 	record "$be" "$mode$fam" tcp-wrr "$got"
 	check "$name: TCP wrr 3:2:1 gives 6/4/2 of 12 (got $got)" [ "$got" = "6 4 2" ]
 
+	[ "$mode$fam" = nat4 ] && lc_family "$be"
+
 	out=$(adm "$be" -L -n --stats)
 	check "$name: listing shows the service" grep -qF "TCP  $(vip "$fam"):80" <<<"$out"
 	adm "$be" -C
+}
+
+# The least-connection schedulers, each on a fresh UDP service (so no earlier
+# connection weighs on the choice), weights 3:2:1, and ipvsadm's default
+# scheduler when -s is not given.
+lc_family() {
+	local be=$1 port=5300 s i got
+	for s in lc wlc sed nq; do
+		port=$((port + 1))
+		adm "$be" -A -u "$VIP4:$port" -s $s || { fail "$be: add $s service"; continue; }
+		for i in 1 2 3; do
+			adm "$be" -a -u "$VIP4:$port" -r "$(rs_ip4 "$i"):53" -m -w $((4 - i))
+		done
+		got=$(nsx c "$BIN/udptool" client $VIP4 $port 6 | dist)
+		record "$be" nat4 "udp-$s" "$got"
+		check "$be nat ipv4: UDP $s over weights 3:2:1, 6 flows (got $got)" \
+			[ "$(( ${got// /+} ))" = 6 ]
+	done
+	adm "$be" -A -t "$VIP4:8080"
+	check "$be: a service added without -s gets ipvsadm's default, wlc" \
+		grep -qE "^TCP  $VIP4:8080 wlc" <<<"$(adm "$be" -L -n)"
 }
 
 for be in $BACKENDS; do
