@@ -295,6 +295,31 @@ err_count:
 }
 
 /**
+ * halb_conn_expire_now - end a connection before its timer does
+ * @cp: the connection, found under rcu_read_lock()
+ *
+ * Whoever marks the entry dead first (this or its timer) unhashes and
+ * releases it; the timer cannot re-arm a dead entry, and a callback already
+ * running finishes before the RCU grace period that frees the entry.
+ *
+ * Return: true if this call ended it.
+ */
+bool halb_conn_expire_now(struct halb_conn *cp)
+{
+	spin_lock_bh(&cp->lock);
+	if (cp->flags & HALB_CONN_F_DEAD) {
+		spin_unlock_bh(&cp->lock);
+		return false;
+	}
+	cp->flags |= HALB_CONN_F_DEAD;
+	spin_unlock_bh(&cp->lock);
+	timer_delete(&cp->timer);
+	conn_unhash(cp);
+	conn_release(cp);
+	return true;
+}
+
+/**
  * halb_conn_set_state - move a connection to a new state
  * @cp: the connection
  * @state: enum halb_conn_state

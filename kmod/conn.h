@@ -55,6 +55,7 @@ struct halb_conn *halb_conn_out_get(struct halb_net *hn, const struct halb_pkt *
 struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
 				struct halb_dest *dest, unsigned int state);
 void halb_conn_set_state(struct halb_conn *cp, unsigned int state);
+bool halb_conn_expire_now(struct halb_conn *cp);
 
 /* A packet of the connection was seen: push expiry out. */
 static inline void halb_conn_touch(struct halb_conn *cp)

@@ -114,6 +114,24 @@ static struct halb_conn *new_conn(struct halb_net *hn, struct sk_buff *skb,
 	return cp;
 }
 
+/*
+ * A SYN for a connection that is closing or closed is a client reusing its
+ * source port: the old entry must not send the new connection to the old
+ * (maybe removed or quiesced) server, nor hold it until the old timeout.
+ * As IPVS with conn_reuse_mode 1: TIME_WAIT and CLOSE always, FIN_WAIT when
+ * replies bypass the director (then it is all that is ever seen).
+ */
+static bool reused_port(const struct halb_conn *cp, const struct halb_pkt *p)
+{
+	unsigned int state = READ_ONCE(cp->state);
+
+	if (p->protocol != IPPROTO_TCP ||
+	    (p->tcp_flags & (HALB_TCP_SYN | HALB_TCP_ACK | HALB_TCP_RST)) != HALB_TCP_SYN)
+		return false;
+	return state == HALB_CS_TIME_WAIT || state == HALB_CS_CLOSE ||
+	       (state == HALB_CS_FIN_WAIT && cp->fwd != HALB_FWD_NAT);
+}
+
 static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 			    const struct halb_pkt *p)
 {
@@ -121,6 +139,10 @@ static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 	unsigned int verdict;
 
 	cp = halb_conn_in_get(hn, p);
+	if (cp && reused_port(cp, p)) {
+		halb_conn_expire_now(cp);
+		cp = NULL;
+	}
 	if (cp) {
 		track(cp, p, in_dir(cp));
 	} else {

@@ -51,6 +51,19 @@ check "listing shows rs1 quiesced and rs2 gone" \
 conns=$(adm halb -L -n -c | grep -c ESTABLISHED\\\|TIME_WAIT\\\|FIN_WAIT\\\|CLOSE)
 check "connection listing shows the entries of the traffic ($conns)" [ "$conns" -gt 0 ]
 
+# --- a client reusing its source port gets a fresh choice ---------------------
+# The server closes first, so the client may reuse the port at once while the
+# director still holds the old entry in TIME_WAIT.
+first=$(nsx c curl -s --max-time 5 --local-port 40000 -H 'Connection: close' "http://$VIP4/")
+adm halb -e -t $VIP4:80 -r "$(rs_ip4 3):80" -m -w 0
+adm halb -e -t $VIP4:80 -r "$(rs_ip4 1):80" -m -w 1
+busywait 3000 sh -c "ip netns exec $NS_PREFIX-d $HALBCTL -L -n -c | grep -q ':40000 .*TIME_WAIT\|CLOSE'"
+second=$(nsx c curl -s --max-time 5 --local-port 40000 -H 'Connection: close' "http://$VIP4/")
+check "source port reused after TIME_WAIT goes to a live server ($first, then $second)" \
+	[ "$first" = rs3 -a "$second" = rs1 ]
+adm halb -e -t $VIP4:80 -r "$(rs_ip4 3):80" -m -w 2
+adm halb -e -t $VIP4:80 -r "$(rs_ip4 1):80" -m -w 0
+
 # --- dumps larger than one message resume where they stopped -----------------
 for i in $(seq 1 400); do echo "-A -u 198.51.100.$((i % 200 + 10)):$((1000 + i)) -s rr"; done > "$WORK/rules"
 nsx d "$HALBCTL" -R < "$WORK/rules"
