@@ -50,6 +50,28 @@ static spinlock_t *bucket_lock(struct halb_net *hn, u32 bucket)
 	return &hn->conn_locks[bucket & (HALB_CONN_LOCKS - 1)];
 }
 
+/* Bucket of @cp's client -> virtual key, and of its reply key (NAT). */
+static u32 in_bucket(const struct halb_net *hn, const struct halb_conn *cp)
+{
+	return flow_hash(hn, cp->af, cp->protocol, &cp->caddr, cp->cport,
+			 &cp->vaddr, cp->vport);
+}
+
+static u32 out_bucket(const struct halb_net *hn, const struct halb_conn *cp)
+{
+	return flow_hash(hn, cp->af, cp->protocol, &cp->daddr, cp->dport,
+			 &cp->caddr, cp->cport);
+}
+
+/* Is @cp the connection of packet @p from the client? */
+static bool in_matches(const struct halb_conn *cp, const struct halb_pkt *p)
+{
+	return cp->cport == p->sport && cp->vport == p->dport &&
+	       cp->protocol == p->protocol && cp->af == p->af &&
+	       nf_inet_addr_cmp(&cp->caddr, &p->saddr) &&
+	       nf_inet_addr_cmp(&cp->vaddr, &p->daddr);
+}
+
 /**
  * halb_conn_tab_init - allocate a namespace's connection tables
  * @hn: the namespace
@@ -101,13 +123,9 @@ struct halb_conn *halb_conn_in_get(struct halb_net *hn, const struct halb_pkt *p
 			  &p->daddr, p->dport);
 	struct halb_conn *cp;
 
-	hlist_for_each_entry_rcu(cp, &hn->conn_in_tab[b], in_node) {
-		if (cp->cport == p->sport && cp->vport == p->dport &&
-		    cp->protocol == p->protocol && cp->af == p->af &&
-		    nf_inet_addr_cmp(&cp->caddr, &p->saddr) &&
-		    nf_inet_addr_cmp(&cp->vaddr, &p->daddr))
+	hlist_for_each_entry_rcu(cp, &hn->conn_in_tab[b], in_node)
+		if (in_matches(cp, p))
 			return cp;
-	}
 	return NULL;
 }
 
@@ -147,16 +165,14 @@ static void conn_unhash(struct halb_conn *cp)
 	spinlock_t *lock;
 	u32 b;
 
-	b = flow_hash(hn, cp->af, cp->protocol, &cp->caddr, cp->cport,
-		      &cp->vaddr, cp->vport);
+	b = in_bucket(hn, cp);
 	lock = bucket_lock(hn, b);
 	spin_lock_bh(lock);
 	hlist_del_rcu(&cp->in_node);
 	spin_unlock_bh(lock);
 
 	if (cp->flags & HALB_CONN_F_OUT_HASHED) {
-		b = flow_hash(hn, cp->af, cp->protocol, &cp->daddr, cp->dport,
-			      &cp->caddr, cp->cport);
+		b = out_bucket(hn, cp);
 		lock = bucket_lock(hn, b);
 		spin_lock_bh(lock);
 		hlist_del_rcu(&cp->out_node);
@@ -250,15 +266,11 @@ struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
 	cp->expires = jiffies + cp->timeout;
 	timer_setup(&cp->timer, conn_timer_fn, 0);
 
-	b = flow_hash(hn, p->af, p->protocol, &p->saddr, p->sport,
-		      &p->daddr, p->dport);
+	b = in_bucket(hn, cp);
 	lock = bucket_lock(hn, b);
 	spin_lock_bh(lock);
 	hlist_for_each_entry(old, &hn->conn_in_tab[b], in_node) {
-		if (old->cport == cp->cport && old->vport == cp->vport &&
-		    old->protocol == cp->protocol && old->af == cp->af &&
-		    nf_inet_addr_cmp(&old->caddr, &cp->caddr) &&
-		    nf_inet_addr_cmp(&old->vaddr, &cp->vaddr)) {
+		if (in_matches(old, p)) {
 			spin_unlock_bh(lock);
 			halb_dest_put(dest);
 			kmem_cache_free(conn_cache, cp);
@@ -270,8 +282,7 @@ struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
 	spin_unlock_bh(lock);
 
 	if (cp->fwd == HALB_FWD_NAT) {
-		b = flow_hash(hn, cp->af, cp->protocol, &cp->daddr, cp->dport,
-			      &cp->caddr, cp->cport);
+		b = out_bucket(hn, cp);
 		lock = bucket_lock(hn, b);
 		spin_lock_bh(lock);
 		hlist_add_head_rcu(&cp->out_node, &hn->conn_out_tab[b]);

@@ -6,7 +6,6 @@
 #include "netns.h"
 #include "service.h"
 #include "dest.h"
-#include "sched.h"
 
 /**
  * halb_dest_find - real server of @svc with this address and port
@@ -111,14 +110,8 @@ void halb_dest_unlink(struct halb_dest *d)
 	 * if no new view can be built, schedule nothing until the next change
 	 * rather than keep a stale one.
 	 */
-	if (!svc->removed && halb_svc_resched(svc)) {
-		struct halb_sched_state *st;
-
-		st = rcu_dereference_protected(svc->sched_state,
-					       halb_ctl_held());
-		RCU_INIT_POINTER(svc->sched_state, NULL);
-		halb_sched_state_free(st);
-	}
+	if (!svc->removed && halb_svc_resched(svc))
+		halb_svc_sched_clear(svc);
 	svc->hn->gen++;
 	halb_dest_put(d);
 }

@@ -65,6 +65,19 @@ int halb_svc_resched(struct halb_service *svc)
 }
 
 /**
+ * halb_svc_sched_clear - schedule nothing until the view is rebuilt
+ * @svc: the service (control path)
+ */
+void halb_svc_sched_clear(struct halb_service *svc)
+{
+	struct halb_sched_state *st;
+
+	st = rcu_dereference_protected(svc->sched_state, halb_ctl_held());
+	RCU_INIT_POINTER(svc->sched_state, NULL);
+	halb_sched_state_free(st);
+}
+
+/**
  * halb_svc_create - add a service to the namespace
  * @hn: the namespace
  * @key: its key, not yet present
@@ -121,7 +134,6 @@ err_free:
 void halb_svc_delete(struct halb_service *svc)
 {
 	struct halb_dest *d, *tmp;
-	struct halb_sched_state *st;
 
 	svc->removed = true;
 	hlist_del_rcu(&svc->hnode);
@@ -129,9 +141,7 @@ void halb_svc_delete(struct halb_service *svc)
 	svc->hn->num_services--;
 	svc->hn->gen++;
 
-	st = rcu_dereference_protected(svc->sched_state, halb_ctl_held());
-	RCU_INIT_POINTER(svc->sched_state, NULL);
-	halb_sched_state_free(st);
+	halb_svc_sched_clear(svc);
 
 	list_for_each_entry_safe(d, tmp, &svc->dests, list)
 		halb_dest_unlink(d);

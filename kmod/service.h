@@ -50,6 +50,7 @@ void halb_svc_delete(struct halb_service *svc);
 void halb_svc_flush(struct halb_net *hn);
 void halb_svc_put(struct halb_service *svc);
 int halb_svc_resched(struct halb_service *svc);
+void halb_svc_sched_clear(struct halb_service *svc);
 
 static inline void halb_svc_hold(struct halb_service *svc)
 {
