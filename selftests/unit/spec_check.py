@@ -133,6 +133,7 @@ class Header:
         self._parse(text)
 
     def _parse(self, text):
+        text = re.sub(r'\\\n', ' ', text)    # join continued lines
         for m in re.finditer(r'^\s*#\s*define\s+([A-Za-z_]\w*)[ \t]+(.*?)\s*$',
                              text, re.M):
             self.defines[m.group(1)] = re.sub(r'/\*.*?\*/', '', m.group(2)).strip()

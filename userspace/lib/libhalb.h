@@ -41,6 +41,12 @@ struct halb_stats {
 	uint64_t inbytes;
 	uint64_t outbytes;
 	uint64_t drops;
+	/* estimated rates, per second (queries only) */
+	uint64_t cps;
+	uint64_t inpps;
+	uint64_t outpps;
+	uint64_t inbps;
+	uint64_t outbps;
 };
 
 /*
@@ -52,11 +58,14 @@ enum halb_svc_has {
 	HALB_SVC_HAS_FLAGS	= 1U << 0,
 	HALB_SVC_HAS_TIMEOUT	= 1U << 1,
 	HALB_SVC_HAS_NETMASK	= 1U << 2,
+	HALB_SVC_HAS_NODEST	= 1U << 3,
+	HALB_SVC_HAS_MH_SIZE	= 1U << 4,
 };
 
 struct halb_service {
-	/* key */
+	/* key: af and either fwmark, or protocol, addr and port */
 	int af;				/* AF_INET or AF_INET6 */
+	uint32_t fwmark;		/* non-zero: a firewall-mark service */
 	uint8_t protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
 	union halb_addr addr;
 	uint16_t port;
@@ -65,6 +74,8 @@ struct halb_service {
 	uint32_t flags;			/* enum halb_svc_flags */
 	uint32_t timeout;		/* persistence, seconds */
 	uint8_t netmask;		/* persistence prefix length */
+	uint8_t nodest;			/* enum halb_nodest_policy */
+	uint32_t mh_size;		/* Maglev table size (prime) */
 	unsigned int has;		/* enum halb_svc_has */
 	/* filled in by queries only */
 	uint32_t num_dests;
@@ -103,6 +114,8 @@ struct halb_conn {
 	uint8_t fwd;			/* enum halb_fwd_method */
 	uint8_t state;			/* enum halb_conn_state */
 	uint32_t expires_ms;
+	uint32_t flags;			/* enum halb_conn_flags */
+	uint32_t fwmark;		/* the service's, if a fwmark one */
 };
 
 struct halb_info {

@@ -324,6 +324,11 @@ void halb_parse_stats(const struct nlattr *a, struct halb_stats *st)
 	halb_nla_u64(tb[HALB_STATS_A_INBYTES], &st->inbytes);
 	halb_nla_u64(tb[HALB_STATS_A_OUTBYTES], &st->outbytes);
 	halb_nla_u64(tb[HALB_STATS_A_DROPS], &st->drops);
+	halb_nla_u64(tb[HALB_STATS_A_CPS], &st->cps);
+	halb_nla_u64(tb[HALB_STATS_A_INPPS], &st->inpps);
+	halb_nla_u64(tb[HALB_STATS_A_OUTPPS], &st->outpps);
+	halb_nla_u64(tb[HALB_STATS_A_INBPS], &st->inbps);
+	halb_nla_u64(tb[HALB_STATS_A_OUTBPS], &st->outbps);
 }
 
 void *halb_vec_push(struct halb_vec *v)

@@ -82,6 +82,8 @@ static int conn_cb(struct nlattr **top, void *arg)
 	halb_nla_u8(tb[HALB_CONN_A_FWD_METHOD], &c->fwd);
 	halb_nla_u8(tb[HALB_CONN_A_STATE], &c->state);
 	halb_nla_u32(tb[HALB_CONN_A_EXPIRES], &c->expires_ms);
+	halb_nla_u32(tb[HALB_CONN_A_FLAGS], &c->flags);
+	halb_nla_u32(tb[HALB_CONN_A_FWMARK], &c->fwmark);
 	return 0;
 }
 

@@ -33,11 +33,16 @@ static int put_svc(struct nl_msg *msg, const struct halb_service *s,
 		return -ENOMEM;
 	if (s->af != AF_INET && s->af != AF_INET6)
 		return -EAFNOSUPPORT;
-	if (nla_put_u8(msg, HALB_SVC_A_PROTOCOL, s->protocol) < 0 ||
-	    put_addr(msg, s->af, &s->addr, HALB_SVC_A_ADDR4,
-		     HALB_SVC_A_ADDR6) < 0 ||
-	    nla_put_u16(msg, HALB_SVC_A_PORT, htons(s->port)) < 0)
+	if (s->fwmark) {
+		if (nla_put_u32(msg, HALB_SVC_A_FWMARK, s->fwmark) < 0 ||
+		    nla_put_u16(msg, HALB_SVC_A_AF, s->af) < 0)
+			return -ENOMEM;
+	} else if (nla_put_u8(msg, HALB_SVC_A_PROTOCOL, s->protocol) < 0 ||
+		   put_addr(msg, s->af, &s->addr, HALB_SVC_A_ADDR4,
+			    HALB_SVC_A_ADDR6) < 0 ||
+		   nla_put_u16(msg, HALB_SVC_A_PORT, htons(s->port)) < 0) {
 		return -ENOMEM;
+	}
 	if (!key_only) {
 		if (s->sched[0] &&
 		    nla_put_string(msg, HALB_SVC_A_SCHED_NAME, s->sched) < 0)
@@ -50,6 +55,12 @@ static int put_svc(struct nl_msg *msg, const struct halb_service *s,
 			return -ENOMEM;
 		if ((s->has & HALB_SVC_HAS_NETMASK) &&
 		    nla_put_u8(msg, HALB_SVC_A_NETMASK, s->netmask) < 0)
+			return -ENOMEM;
+		if ((s->has & HALB_SVC_HAS_NODEST) &&
+		    nla_put_u8(msg, HALB_SVC_A_NODEST_POLICY, s->nodest) < 0)
+			return -ENOMEM;
+		if ((s->has & HALB_SVC_HAS_MH_SIZE) &&
+		    nla_put_u32(msg, HALB_SVC_A_MH_SIZE, s->mh_size) < 0)
 			return -ENOMEM;
 	}
 	nla_nest_end(msg, nest);
@@ -175,18 +186,24 @@ static bool get_addr(struct nlattr *a4, struct nlattr *a6, int *af,
 static int parse_svc(struct nlattr **top, struct halb_service *s)
 {
 	struct nlattr *tb[HALB_SVC_A_MAX + 1];
-	uint16_t port;
+	uint16_t port, af;
 
 	memset(s, 0, sizeof(*s));
 	if (!top[HALB_A_SERVICE] ||
 	    nla_parse_nested(tb, HALB_SVC_A_MAX, top[HALB_A_SERVICE], NULL) < 0)
 		return -EPROTO;
-	if (!halb_nla_u8(tb[HALB_SVC_A_PROTOCOL], &s->protocol) ||
-	    !get_addr(tb[HALB_SVC_A_ADDR4], tb[HALB_SVC_A_ADDR6], &s->af,
-		      &s->addr) ||
-	    !halb_nla_u16(tb[HALB_SVC_A_PORT], &port))
+	if (halb_nla_u32(tb[HALB_SVC_A_FWMARK], &s->fwmark)) {
+		if (!halb_nla_u16(tb[HALB_SVC_A_AF], &af))
+			return -EPROTO;
+		s->af = af;
+	} else if (!halb_nla_u8(tb[HALB_SVC_A_PROTOCOL], &s->protocol) ||
+		   !get_addr(tb[HALB_SVC_A_ADDR4], tb[HALB_SVC_A_ADDR6], &s->af,
+			     &s->addr) ||
+		   !halb_nla_u16(tb[HALB_SVC_A_PORT], &port)) {
 		return -EPROTO;
-	s->port = ntohs(port);
+	} else {
+		s->port = ntohs(port);
+	}
 	if (tb[HALB_SVC_A_SCHED_NAME])
 		snprintf(s->sched, sizeof(s->sched), "%.*s",
 			 nla_len(tb[HALB_SVC_A_SCHED_NAME]),
@@ -197,6 +214,10 @@ static int parse_svc(struct nlattr **top, struct halb_service *s)
 		s->has |= HALB_SVC_HAS_TIMEOUT;
 	if (halb_nla_u8(tb[HALB_SVC_A_NETMASK], &s->netmask))
 		s->has |= HALB_SVC_HAS_NETMASK;
+	if (halb_nla_u8(tb[HALB_SVC_A_NODEST_POLICY], &s->nodest))
+		s->has |= HALB_SVC_HAS_NODEST;
+	if (halb_nla_u32(tb[HALB_SVC_A_MH_SIZE], &s->mh_size))
+		s->has |= HALB_SVC_HAS_MH_SIZE;
 	halb_nla_u32(tb[HALB_SVC_A_NUM_DESTS], &s->num_dests);
 	halb_parse_stats(tb[HALB_SVC_A_STATS], &s->stats);
 	return 0;

@@ -25,6 +25,11 @@
  *     HALB_SVC_A_PORT.
  * Exactly one address attribute is given; it fixes the service's address
  * family.  PORT must be non-zero for TCP and UDP.
+ * A firewall-mark service is identified instead by HALB_SVC_A_FWMARK (non-
+ * zero) and HALB_SVC_A_AF; it takes every TCP and UDP packet of that
+ * family carrying the mark (set e.g. by an nftables "meta mark set" rule
+ * before the mark is read at LOCAL_IN / FORWARD), and is given neither
+ * PROTOCOL, nor an address, nor PORT.
  *
  * A real server ("destination", dest) belongs to one service and is
  * identified within it by HALB_DEST_A_ADDR4 / HALB_DEST_A_ADDR6 and
@@ -39,8 +44,9 @@
  * Commands (requests carry a top-level HALB_A_* attribute set)
  * ------------------------------------------------------------------------
  * HALB_CMD_NEW_SERVICE  HALB_A_SERVICE{key, SCHED_NAME, [FLAGS],
- *                       [TIMEOUT, NETMASK]} - create.  EEXIST if the key is
- *                       taken; ENOENT if the scheduler is unknown.
+ *                       [TIMEOUT, NETMASK], [NODEST_POLICY], [MH_SIZE]} -
+ *                       create.  EEXIST if the key is taken; ENOENT if the
+ *                       scheduler is unknown.
  * HALB_CMD_SET_SERVICE  HALB_A_SERVICE{key, [SCHED_NAME], [FLAGS], ...} -
  *                       edit the attributes given; ESRCH if no such service.
  * HALB_CMD_DEL_SERVICE  HALB_A_SERVICE{key} - delete the service and its
@@ -135,10 +141,61 @@ enum halb_attr {
 
 /* Service flags (HALB_SVC_A_FLAGS). */
 enum halb_svc_flags {
-	/* Persistent service: a client keeps its real server for TIMEOUT s. */
+	/*
+	 * Persistent service: a client (its address masked to NETMASK) keeps
+	 * its real server for TIMEOUT seconds after its last connection ends.
+	 */
 	HALB_SVC_F_PERSISTENT	= 1U << 0,
+	/* UDP: schedule every datagram on its own, keep no connection entry. */
+	HALB_SVC_F_ONEPACKET	= 1U << 1,
+	/*
+	 * sh, mh: when the hashed real server has weight 0 or is overloaded,
+	 * take the next one that is not (ipvsadm sh-fallback, mh-fallback).
+	 */
+	HALB_SVC_F_HASH_FALLBACK = 1U << 2,
+	/* sh, mh: hash the client's port too (ipvsadm sh-port, mh-port). */
+	HALB_SVC_F_HASH_PORT	= 1U << 3,
+	/*
+	 * Standby director: packets to the service that belong to no
+	 * connection of this director are passed to the local stack, as on
+	 * a DR real server, instead of being scheduled.  A daemon sets it on
+	 * nodes that do not hold the virtual address, so a packet another
+	 * director has scheduled to this node is never scheduled again.
+	 */
+	HALB_SVC_F_STANDBY	= 1U << 4,
 };
-#define HALB_SVC_F_ALL	(HALB_SVC_F_PERSISTENT)
+#define HALB_SVC_F_ALL	(HALB_SVC_F_PERSISTENT | HALB_SVC_F_ONEPACKET | \
+			 HALB_SVC_F_HASH_FALLBACK | HALB_SVC_F_HASH_PORT | \
+			 HALB_SVC_F_STANDBY)
+
+/*
+ * What happens to a connection whose real server was removed
+ * (HALB_SVC_A_NODEST_POLICY), decided when its next packet arrives.
+ */
+enum halb_nodest_policy {
+	/* Keep forwarding to the removed server until the connection ends. */
+	HALB_NODEST_KEEP,
+	/*
+	 * Drop the packet and expire the connection, so that the client's
+	 * retransmission is scheduled afresh (IPVS expire_nodest_conn=1).
+	 */
+	HALB_NODEST_EXPIRE,
+	/* As EXPIRE, and answer a TCP packet with a reset to the client. */
+	HALB_NODEST_RESET,
+	/*
+	 * Schedule the packet afresh to a live real server at once; meant
+	 * for UDP, where no handshake ties the flow to its first server.
+	 */
+	HALB_NODEST_RESCHEDULE,
+
+	__HALB_NODEST_MAX,
+	HALB_NODEST_MAX = __HALB_NODEST_MAX - 1
+};
+
+/* Maglev (mh) lookup table size: a prime in this range; default 65537. */
+#define HALB_MH_SIZE_MIN	251
+#define HALB_MH_SIZE_MAX	1048573
+#define HALB_MH_SIZE_DEFAULT	65537
 
 enum halb_svc_attr {
 	HALB_SVC_A_UNSPEC,
@@ -152,6 +209,10 @@ enum halb_svc_attr {
 	HALB_SVC_A_NETMASK,	/* u8: persistence prefix length (/32, /128) */
 	HALB_SVC_A_STATS,	/* nest, enum halb_stats_attr (reply only) */
 	HALB_SVC_A_NUM_DESTS,	/* u32: number of real servers (reply only) */
+	HALB_SVC_A_FWMARK,	/* u32: firewall mark, non-zero (key) */
+	HALB_SVC_A_AF,		/* u16: AF_INET or AF_INET6 (key with FWMARK) */
+	HALB_SVC_A_NODEST_POLICY, /* u8: enum halb_nodest_policy */
+	HALB_SVC_A_MH_SIZE,	/* u32: mh table size, prime, see HALB_MH_* */
 
 	__HALB_SVC_A_MAX,
 	HALB_SVC_A_MAX = __HALB_SVC_A_MAX - 1
@@ -199,6 +260,11 @@ enum halb_stats_attr {
 	HALB_STATS_A_INBYTES,	/* u64: bytes client -> real server */
 	HALB_STATS_A_OUTBYTES,	/* u64: bytes real server -> client */
 	HALB_STATS_A_DROPS,	/* u64: packets dropped (no dest, limits) */
+	HALB_STATS_A_CPS,	/* u64: estimated connections per second */
+	HALB_STATS_A_INPPS,	/* u64: estimated packets/s client -> server */
+	HALB_STATS_A_OUTPPS,	/* u64: estimated packets/s server -> client */
+	HALB_STATS_A_INBPS,	/* u64: estimated bytes/s client -> server */
+	HALB_STATS_A_OUTBPS,	/* u64: estimated bytes/s server -> client */
 
 	__HALB_STATS_A_MAX,
 	HALB_STATS_A_MAX = __HALB_STATS_A_MAX - 1
@@ -236,6 +302,18 @@ enum halb_conn_state {
 	HALB_CS_MAX = __HALB_CS_MAX - 1
 };
 
+/* Connection entry flags (HALB_CONN_A_FLAGS). */
+enum halb_conn_flags {
+	/*
+	 * Persistence template: binds a client (address masked to the
+	 * service's NETMASK; CPORT 0) to a real server for the service's
+	 * TIMEOUT.  Its state is HALB_CS_NONE.
+	 */
+	HALB_CONN_F_TEMPLATE	= 1U << 0,
+	/* The real server of this entry has been removed from its service. */
+	HALB_CONN_F_NODEST	= 1U << 1,
+};
+
 enum halb_conn_attr {
 	HALB_CONN_A_UNSPEC,
 	HALB_CONN_A_PROTOCOL,	/* u8 */
@@ -251,6 +329,8 @@ enum halb_conn_attr {
 	HALB_CONN_A_FWD_METHOD,	/* u8: enum halb_fwd_method */
 	HALB_CONN_A_STATE,	/* u8: enum halb_conn_state */
 	HALB_CONN_A_EXPIRES,	/* u32: milliseconds until expiry */
+	HALB_CONN_A_FLAGS,	/* u32: enum halb_conn_flags */
+	HALB_CONN_A_FWMARK,	/* u32: mark of the service, if a fwmark one */
 
 	__HALB_CONN_A_MAX,
 	HALB_CONN_A_MAX = __HALB_CONN_A_MAX - 1
