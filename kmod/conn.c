@@ -12,6 +12,8 @@
 #include "netns.h"
 #include "conn.h"
 #include "dest.h"
+#include "service.h"
+#include "sched.h"
 #include "packet.h"
 
 static struct kmem_cache *conn_cache;
@@ -189,6 +191,7 @@ static void conn_release(struct halb_conn *cp)
 		atomic_dec(&d->activeconns);
 	else
 		atomic_dec(&d->inactconns);
+	halb_sched_conns_changed(d);
 	atomic_dec(&cp->hn->conn_count);
 	halb_dest_put(d);
 	call_rcu(&cp->rcu, conn_free_rcu);
@@ -294,6 +297,7 @@ struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
 		atomic_inc(&dest->activeconns);
 	else
 		atomic_inc(&dest->inactconns);
+	halb_sched_conns_changed(dest);
 	mod_timer(&cp->timer, cp->expires);
 	return cp;
 
@@ -353,6 +357,7 @@ void halb_conn_set_state(struct halb_conn *cp, unsigned int state)
 
 			atomic_inc(inc);
 			atomic_dec(dec);
+			halb_sched_conns_changed(cp->dest);
 		}
 		cp->state = state;
 		cp->timeout = halb_state_timeout(state);

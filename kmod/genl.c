@@ -20,6 +20,10 @@ const struct nla_policy halb_svc_policy[HALB_SVC_A_MAX + 1] = {
 	[HALB_SVC_A_NETMASK]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[HALB_SVC_A_STATS]	= { .type = NLA_REJECT },
 	[HALB_SVC_A_NUM_DESTS]	= { .type = NLA_REJECT },
+	[HALB_SVC_A_FWMARK]	= { .type = NLA_U32 },
+	[HALB_SVC_A_AF]		= { .type = NLA_U16 },
+	[HALB_SVC_A_NODEST_POLICY] = NLA_POLICY_MAX(NLA_U8, HALB_NODEST_MAX),
+	[HALB_SVC_A_MH_SIZE]	= { .type = NLA_U32 },
 };
 
 /* Weights go up to 65535, beyond the s16 bounds of a plain range policy. */

@@ -45,6 +45,9 @@ static int put_stats(struct sk_buff *skb, int type, const struct halb_stats *s)
 
 static int put_svc_key(struct sk_buff *skb, const struct halb_service *svc)
 {
+	if (svc->key.fwmark)
+		return nla_put_u32(skb, HALB_SVC_A_FWMARK, svc->key.fwmark) ||
+		       nla_put_u16(skb, HALB_SVC_A_AF, svc->key.af) ? -EMSGSIZE : 0;
 	if (nla_put_u8(skb, HALB_SVC_A_PROTOCOL, svc->key.protocol) ||
 	    put_addr(skb, HALB_SVC_A_ADDR4, HALB_SVC_A_ADDR6, svc->key.af,
 		     &svc->key.addr) ||
@@ -62,6 +65,8 @@ static int fill_service(struct sk_buff *skb, struct halb_service *svc)
 	    nla_put_u32(skb, HALB_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u32(skb, HALB_SVC_A_TIMEOUT, svc->timeout) ||
 	    nla_put_u8(skb, HALB_SVC_A_NETMASK, svc->netmask) ||
+	    nla_put_u8(skb, HALB_SVC_A_NODEST_POLICY, svc->nodest) ||
+	    nla_put_u32(skb, HALB_SVC_A_MH_SIZE, svc->mh_size) ||
 	    nla_put_u32(skb, HALB_SVC_A_NUM_DESTS, svc->num_dests) ||
 	    put_stats(skb, HALB_SVC_A_STATS, &svc->stats))
 		return -EMSGSIZE;

@@ -13,6 +13,51 @@
 #include "dest.h"
 #include "sched.h"
 
+static int af_check(struct nlattr *attr, u16 af, struct netlink_ext_ack *extack)
+{
+	if (af == AF_INET6 && !ipv6_mod_enabled()) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "IPv6 is disabled on this host");
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
+/* A firewall-mark service: FWMARK and AF, nothing of an address key. */
+static int fwmark_key(struct nlattr *nest, struct nlattr **tb,
+		      struct halb_svc_key *key, struct netlink_ext_ack *extack)
+{
+	static const int not_with[] = {
+		HALB_SVC_A_PROTOCOL, HALB_SVC_A_ADDR4, HALB_SVC_A_ADDR6, HALB_SVC_A_PORT,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(not_with); i++) {
+		if (tb[not_with[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[not_with[i]],
+					    "a firewall-mark service has no protocol, address or port");
+			return -EINVAL;
+		}
+	}
+	key->fwmark = nla_get_u32(tb[HALB_SVC_A_FWMARK]);
+	if (!key->fwmark) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_FWMARK],
+				    "firewall mark 0 is not valid");
+		return -EINVAL;
+	}
+	if (!tb[HALB_SVC_A_AF]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "firewall-mark service needs its address family");
+		return -EINVAL;
+	}
+	key->af = nla_get_u16(tb[HALB_SVC_A_AF]);
+	if (key->af != AF_INET && key->af != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_AF],
+				    "address family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	return af_check(tb[HALB_SVC_A_AF], key->af, extack);
+}
+
 static int svc_parse(struct nlattr *nest, struct nlattr **tb,
 		     struct halb_svc_key *key, struct netlink_ext_ack *extack)
 {
@@ -26,6 +71,13 @@ static int svc_parse(struct nlattr *nest, struct nlattr **tb,
 	if (err)
 		return err;
 	memset(key, 0, sizeof(*key));
+	if (tb[HALB_SVC_A_FWMARK])
+		return fwmark_key(nest, tb, key, extack);
+	if (tb[HALB_SVC_A_AF]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_AF],
+				    "address family is given only with a firewall mark");
+		return -EINVAL;
+	}
 	if (!tb[HALB_SVC_A_PROTOCOL]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "service protocol missing");
 		return -EINVAL;
@@ -45,11 +97,8 @@ static int svc_parse(struct nlattr *nest, struct nlattr **tb,
 		key->af = AF_INET;
 		key->addr.ip = nla_get_in_addr(tb[HALB_SVC_A_ADDR4]);
 	} else if (tb[HALB_SVC_A_ADDR6]) {
-		if (!ipv6_mod_enabled()) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_ADDR6],
-					    "IPv6 is disabled on this host");
+		if (af_check(tb[HALB_SVC_A_ADDR6], AF_INET6, extack))
 			return -EAFNOSUPPORT;
-		}
 		key->af = AF_INET6;
 		key->addr.in6 = nla_get_in6_addr(tb[HALB_SVC_A_ADDR6]);
 	} else {
@@ -112,10 +161,29 @@ struct halb_service *halb_nl_find_service(struct halb_net *hn,
 	return svc;
 }
 
-/* Settings of a service other than its key, checked for support. */
-static int svc_options(struct nlattr **tb, const struct halb_sched_ops **sched,
+static bool is_prime(u32 m)
+{
+	u32 d;
+
+	if (m < 2)
+		return false;
+	for (d = 2; d * d <= m; d++)
+		if (m % d == 0)
+			return false;
+	return true;
+}
+
+/*
+ * Settings of a service other than its key: @cfg holds the current ones
+ * (or the defaults) and gets those the request gives; all are checked
+ * before anything is changed.
+ */
+static int svc_options(struct nlattr **tb, const struct halb_svc_key *key,
+		       const struct halb_sched_ops **sched, struct halb_svc_cfg *cfg,
 		       struct netlink_ext_ack *extack)
 {
+	u8 maxmask = key->af == AF_INET ? 32 : 128;
+
 	if (tb[HALB_SVC_A_SCHED_NAME]) {
 		const char *name = nla_data(tb[HALB_SVC_A_SCHED_NAME]);
 
@@ -126,13 +194,64 @@ static int svc_options(struct nlattr **tb, const struct halb_sched_ops **sched,
 			return -ENOENT;
 		}
 	}
-	if (tb[HALB_SVC_A_FLAGS] &&
-	    (nla_get_u32(tb[HALB_SVC_A_FLAGS]) & HALB_SVC_F_PERSISTENT)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_FLAGS],
-				    "persistent services are not supported by this version of halb");
-		return -EOPNOTSUPP;
+	if (tb[HALB_SVC_A_FLAGS]) {
+		u32 flags = nla_get_u32(tb[HALB_SVC_A_FLAGS]);
+
+		if ((flags & HALB_SVC_F_ONEPACKET) && key->protocol == IPPROTO_TCP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_FLAGS],
+					    "one-packet scheduling is for UDP only");
+			return -EINVAL;
+		}
+		if ((flags & HALB_SVC_F_PERSISTENT) && !(cfg->flags & HALB_SVC_F_PERSISTENT) &&
+		    !cfg->timeout)
+			cfg->timeout = HALB_PERSIST_DEFAULT;
+		cfg->flags = flags;
+	}
+	if (tb[HALB_SVC_A_TIMEOUT]) {
+		cfg->timeout = nla_get_u32(tb[HALB_SVC_A_TIMEOUT]);
+		if (!cfg->timeout || cfg->timeout > HALB_PERSIST_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_TIMEOUT],
+					    "persistence timeout must be 1 s to 31 days");
+			return -EINVAL;
+		}
+	}
+	if (tb[HALB_SVC_A_NETMASK]) {
+		cfg->netmask = nla_get_u8(tb[HALB_SVC_A_NETMASK]);
+		if (cfg->netmask > maxmask) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_NETMASK],
+					    "persistence prefix longer than the address");
+			return -EINVAL;
+		}
+	}
+	if (tb[HALB_SVC_A_NODEST_POLICY])
+		cfg->nodest = nla_get_u8(tb[HALB_SVC_A_NODEST_POLICY]);
+	if (tb[HALB_SVC_A_MH_SIZE]) {
+		cfg->mh_size = nla_get_u32(tb[HALB_SVC_A_MH_SIZE]);
+		if (cfg->mh_size < HALB_MH_SIZE_MIN || cfg->mh_size > HALB_MH_SIZE_MAX ||
+		    !is_prime(cfg->mh_size)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HALB_SVC_A_MH_SIZE],
+					    "Maglev table size must be a prime from 251 to 1048573");
+			return -EINVAL;
+		}
 	}
 	return 0;
+}
+
+static void svc_defaults(const struct halb_svc_key *key, struct halb_svc_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->netmask = key->af == AF_INET ? 32 : 128;
+	cfg->nodest = HALB_NODEST_KEEP;
+	cfg->mh_size = HALB_MH_SIZE_DEFAULT;
+}
+
+static void svc_current(const struct halb_service *svc, struct halb_svc_cfg *cfg)
+{
+	cfg->flags = svc->flags;
+	cfg->timeout = svc->timeout;
+	cfg->netmask = svc->netmask;
+	cfg->nodest = svc->nodest;
+	cfg->mh_size = svc->mh_size;
 }
 
 int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
@@ -142,6 +261,7 @@ int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	const struct halb_sched_ops *sched = NULL;
 	struct halb_service *svc;
 	struct halb_svc_key key;
+	struct halb_svc_cfg cfg;
 	int err;
 
 	err = svc_parse(info->attrs[HALB_A_SERVICE], tb, &key, info->extack);
@@ -152,7 +272,8 @@ int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 				    "scheduler name missing");
 		return -EINVAL;
 	}
-	err = svc_options(tb, &sched, info->extack);
+	svc_defaults(&key, &cfg);
+	err = svc_options(tb, &key, &sched, &cfg, info->extack);
 	if (err)
 		return err;
 
@@ -168,7 +289,7 @@ int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "cannot register netfilter hooks");
 		goto out;
 	}
-	svc = halb_svc_create(hn, &key, sched, 0, 0, key.af == AF_INET ? 32 : 128);
+	svc = halb_svc_create(hn, &key, sched, &cfg);
 	if (IS_ERR(svc)) {
 		err = PTR_ERR(svc);
 		NL_SET_ERR_MSG(info->extack, "out of memory creating the service");
@@ -183,14 +304,12 @@ int halb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	struct halb_net *hn = halb_net(genl_info_net(info));
 	struct nlattr *tb[HALB_SVC_A_MAX + 1];
 	const struct halb_sched_ops *sched = NULL, *old;
+	struct halb_svc_cfg cfg, was;
 	struct halb_service *svc;
 	struct halb_svc_key key;
 	int err;
 
 	err = svc_parse(info->attrs[HALB_A_SERVICE], tb, &key, info->extack);
-	if (err)
-		return err;
-	err = svc_options(tb, &sched, info->extack);
 	if (err)
 		return err;
 
@@ -202,17 +321,26 @@ int halb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 		err = -ESRCH;
 		goto out;
 	}
-	if (sched && sched != svc->sched) {
-		old = svc->sched;
+	svc_current(svc, &was);
+	cfg = was;
+	err = svc_options(tb, &key, &sched, &cfg, info->extack);
+	if (err)
+		goto out;
+	old = svc->sched;
+	halb_svc_set_cfg(svc, &cfg);
+	if (sched)
 		svc->sched = sched;
+	/* schedulers read the flags and the Maglev size when they build */
+	if (svc->sched != old || cfg.flags != was.flags || cfg.mh_size != was.mh_size) {
 		err = halb_svc_resched(svc);
 		if (err) {
 			svc->sched = old;
-			NL_SET_ERR_MSG(info->extack, "out of memory switching scheduler");
+			halb_svc_set_cfg(svc, &was);
+			NL_SET_ERR_MSG(info->extack, "out of memory rebuilding the scheduler");
 			goto out;
 		}
-		hn->gen++;
 	}
+	hn->gen++;
 out:
 	mutex_unlock(&halb_ctl_lock);
 	return err;

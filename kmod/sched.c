@@ -54,11 +54,30 @@ struct halb_sched_state *halb_sched_state_alloc(struct halb_service *svc,
 	if (!st)
 		return NULL;
 	st->ops = ops;
+	st->flags = svc->flags;
+	st->mh_size = svc->mh_size;
 	st->d = (struct halb_dest **)((char *)st + head);
 	list_for_each_entry(d, &svc->dests, list)
 		st->d[n++] = d;
 	st->n = n;
 	return st;
+}
+
+/**
+ * halb_sched_conns_changed - tell the scheduler a server's load changed
+ * @d: the real server whose active/inactive counts just changed
+ *
+ * Packet path; RCU held by the caller or taken here.
+ */
+void halb_sched_conns_changed(struct halb_dest *d)
+{
+	struct halb_sched_state *st;
+
+	rcu_read_lock();
+	st = rcu_dereference(d->svc->sched_state);
+	if (st && st->ops->conns_changed)
+		st->ops->conns_changed(st, d);
+	rcu_read_unlock();
 }
 
 static void state_free_rcu(struct rcu_head *head)

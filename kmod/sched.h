@@ -30,6 +30,8 @@ struct halb_flow {
 struct halb_sched_state {
 	const struct halb_sched_ops *ops;
 	struct rcu_head rcu;
+	u32 flags;			/* the service's, when built */
+	u32 mh_size;			/* the service's, when built */
 	unsigned int n;			/* real servers in d[] */
 	struct halb_dest **d;		/* list order; references not held */
 	/* algorithm-specific data follows */
@@ -45,7 +47,15 @@ struct halb_sched_ops {
 				      const struct halb_flow *flow);
 	/* Optional: free what build() allocated besides the state itself. */
 	void (*release)(struct halb_sched_state *st);
+	/*
+	 * Optional: @d's active or inactive connection count changed.
+	 * Packet path, any context (softirq or timer), RCU held; must not
+	 * sleep and must be cheap.  @d may not be in @st (removed server).
+	 */
+	void (*conns_changed)(struct halb_sched_state *st, struct halb_dest *d);
 };
+
+void halb_sched_conns_changed(struct halb_dest *d);
 
 extern const struct halb_sched_ops halb_sched_rr;
 extern const struct halb_sched_ops halb_sched_wrr;

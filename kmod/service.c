@@ -6,6 +6,7 @@
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
+#include <linux/inetdevice.h>
 #include "netns.h"
 #include "service.h"
 #include "dest.h"
@@ -14,14 +15,48 @@
 static u32 svc_hash(const struct halb_svc_key *k)
 {
 	return jhash2((const u32 *)&k->addr, 4,
-		      ((u32)k->port << 16) ^ ((u32)k->protocol << 8) ^ k->af) &
+		      ((u32)k->port << 16) ^ ((u32)k->protocol << 8) ^ k->af ^
+		      k->fwmark) &
 	       ((1 << HALB_SVC_TAB_BITS) - 1);
 }
 
 static bool key_equal(const struct halb_svc_key *a, const struct halb_svc_key *b)
 {
 	return a->af == b->af && a->protocol == b->protocol &&
-	       a->port == b->port && nf_inet_addr_cmp(&a->addr, &b->addr);
+	       a->port == b->port && a->fwmark == b->fwmark &&
+	       nf_inet_addr_cmp(&a->addr, &b->addr);
+}
+
+/* The persistence netmask as an address mask, for the packet path. */
+static void set_pmask(struct halb_service *svc)
+{
+	unsigned int bits = svc->netmask, i;
+
+	memset(&svc->pmask, 0, sizeof(svc->pmask));
+	if (svc->key.af == AF_INET) {
+		svc->pmask.ip = bits ? inet_make_mask(min(bits, 32U)) : 0;
+		return;
+	}
+	for (i = 0; i < 4; i++, bits -= min(bits, 32U))
+		svc->pmask.ip6[i] = bits >= 32 ? htonl(~0U) :
+				    bits ? htonl(~0U << (32 - bits)) : 0;
+}
+
+/**
+ * halb_svc_set_cfg - apply settings other than key and scheduler
+ * @svc: the service (control path)
+ * @cfg: validated settings
+ *
+ * The caller rebuilds the scheduler's view if a setting it reads changed.
+ */
+void halb_svc_set_cfg(struct halb_service *svc, const struct halb_svc_cfg *cfg)
+{
+	WRITE_ONCE(svc->flags, cfg->flags);
+	WRITE_ONCE(svc->timeout, cfg->timeout);
+	svc->netmask = cfg->netmask;
+	set_pmask(svc);
+	WRITE_ONCE(svc->nodest, cfg->nodest);
+	svc->mh_size = cfg->mh_size;
 }
 
 /**
@@ -82,16 +117,14 @@ void halb_svc_sched_clear(struct halb_service *svc)
  * @hn: the namespace
  * @key: its key, not yet present
  * @sched: its scheduler
- * @flags: enum halb_svc_flags
- * @timeout: persistence timeout, seconds
- * @netmask: persistence prefix length
+ * @cfg: its settings
  *
  * Return: the service or ERR_PTR(-ENOMEM); nothing changed on error.
  */
 struct halb_service *halb_svc_create(struct halb_net *hn,
 				     const struct halb_svc_key *key,
 				     const struct halb_sched_ops *sched,
-				     u32 flags, u32 timeout, u8 netmask)
+				     const struct halb_svc_cfg *cfg)
 {
 	struct halb_service *svc;
 
@@ -102,9 +135,7 @@ struct halb_service *halb_svc_create(struct halb_net *hn,
 		goto err_free;
 	svc->key = *key;
 	svc->hn = hn;
-	svc->flags = flags;
-	svc->timeout = timeout;
-	svc->netmask = netmask;
+	halb_svc_set_cfg(svc, cfg);
 	svc->sched = sched;
 	INIT_LIST_HEAD(&svc->dests);
 	refcount_set(&svc->refcnt, 1);

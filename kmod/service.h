@@ -11,12 +11,29 @@ struct halb_net;
 struct halb_sched_ops;
 struct halb_sched_state;
 
-/* What identifies a virtual service. */
+/*
+ * What identifies a virtual service: protocol, address and port, or for a
+ * firewall-mark service the mark (and family) with the other fields zero.
+ */
 struct halb_svc_key {
 	union nf_inet_addr addr;
+	u32 fwmark;
 	__be16 port;
 	u16 af;
 	u8 protocol;
+};
+
+/* Persistence timeout when none is given (ipvsadm's), and the largest. */
+#define HALB_PERSIST_DEFAULT	360
+#define HALB_PERSIST_MAX	(31 * 24 * 3600)
+
+/* A service's settings besides its key and scheduler. */
+struct halb_svc_cfg {
+	u32 flags;			/* enum halb_svc_flags */
+	u32 timeout;			/* persistence, seconds */
+	u8 netmask;			/* persistence prefix length */
+	u8 nodest;			/* enum halb_nodest_policy */
+	u32 mh_size;			/* Maglev table size */
 };
 
 struct halb_service {
@@ -24,9 +41,12 @@ struct halb_service {
 	struct list_head list;		/* in halb_net.svc_list, control */
 	struct halb_svc_key key;
 	struct halb_net *hn;
-	u32 flags;
+	u32 flags;			/* READ_ONCE on the packet path */
 	u32 timeout;			/* persistence, seconds */
 	u8 netmask;
+	u8 nodest;			/* enum halb_nodest_policy */
+	u32 mh_size;			/* Maglev table size (prime) */
+	union nf_inet_addr pmask;	/* netmask as an address mask */
 
 	struct list_head dests;		/* RCU; newest first, as IPVS */
 	unsigned int num_dests;		/* control */
@@ -45,7 +65,8 @@ struct halb_service *halb_svc_lookup(struct halb_net *hn,
 struct halb_service *halb_svc_create(struct halb_net *hn,
 				     const struct halb_svc_key *key,
 				     const struct halb_sched_ops *sched,
-				     u32 flags, u32 timeout, u8 netmask);
+				     const struct halb_svc_cfg *cfg);
+void halb_svc_set_cfg(struct halb_service *svc, const struct halb_svc_cfg *cfg);
 void halb_svc_delete(struct halb_service *svc);
 void halb_svc_flush(struct halb_net *hn);
 void halb_svc_put(struct halb_service *svc);
