@@ -65,13 +65,31 @@ static u32 out_bucket(const struct halb_net *hn, const struct halb_conn *cp)
 			 &cp->caddr, cp->cport);
 }
 
-/* Is @cp the connection of packet @p from the client? */
-static bool in_matches(const struct halb_conn *cp, const struct halb_pkt *p)
+/*
+ * Is @cp the entry of flow @p from the client?  @tmpl: whether a
+ * persistence template is looked for, or a connection.
+ */
+static bool in_matches(const struct halb_conn *cp, const struct halb_pkt *p,
+		       bool tmpl)
 {
 	return cp->cport == p->sport && cp->vport == p->dport &&
 	       cp->protocol == p->protocol && cp->af == p->af &&
 	       nf_inet_addr_cmp(&cp->caddr, &p->saddr) &&
-	       nf_inet_addr_cmp(&cp->vaddr, &p->daddr);
+	       nf_inet_addr_cmp(&cp->vaddr, &p->daddr) &&
+	       !!(cp->flags & HALB_CONN_F_TMPL) == tmpl;
+}
+
+static struct halb_conn *in_get(struct halb_net *hn, const struct halb_pkt *p,
+				bool tmpl)
+{
+	u32 b = flow_hash(hn, p->af, p->protocol, &p->saddr, p->sport,
+			  &p->daddr, p->dport);
+	struct halb_conn *cp;
+
+	hlist_for_each_entry_rcu(cp, &hn->conn_in_tab[b], in_node)
+		if (in_matches(cp, p, tmpl))
+			return cp;
+	return NULL;
 }
 
 /**
@@ -121,14 +139,21 @@ void halb_conn_tab_exit(struct halb_net *hn)
  */
 struct halb_conn *halb_conn_in_get(struct halb_net *hn, const struct halb_pkt *p)
 {
-	u32 b = flow_hash(hn, p->af, p->protocol, &p->saddr, p->sport,
-			  &p->daddr, p->dport);
-	struct halb_conn *cp;
+	return in_get(hn, p, false);
+}
 
-	hlist_for_each_entry_rcu(cp, &hn->conn_in_tab[b], in_node)
-		if (in_matches(cp, p))
-			return cp;
-	return NULL;
+/**
+ * halb_conn_tmpl_get - persistence template with key @key
+ * @hn: the namespace
+ * @key: the template's key, laid out as a flow (see struct halb_conn)
+ *
+ * Call under rcu_read_lock().
+ *
+ * Return: the template or NULL.
+ */
+struct halb_conn *halb_conn_tmpl_get(struct halb_net *hn, const struct halb_pkt *key)
+{
+	return in_get(hn, key, true);
 }
 
 /**
@@ -161,6 +186,25 @@ static void conn_free_rcu(struct rcu_head *head)
 	kmem_cache_free(conn_cache, container_of(head, struct halb_conn, rcu));
 }
 
+static void conn_put(struct halb_conn *cp)
+{
+	if (refcount_dec_and_test(&cp->refcnt))
+		call_rcu(&cp->rcu, conn_free_rcu);
+}
+
+static void out_hash(struct halb_net *hn, struct halb_conn *cp, bool add)
+{
+	u32 b = out_bucket(hn, cp);
+	spinlock_t *lock = bucket_lock(hn, b);
+
+	spin_lock_bh(lock);
+	if (add)
+		hlist_add_head_rcu(&cp->out_node, &hn->conn_out_tab[b]);
+	else
+		hlist_del_rcu(&cp->out_node);
+	spin_unlock_bh(lock);
+}
+
 static void conn_unhash(struct halb_conn *cp)
 {
 	struct halb_net *hn = cp->hn;
@@ -173,13 +217,8 @@ static void conn_unhash(struct halb_conn *cp)
 	hlist_del_rcu(&cp->in_node);
 	spin_unlock_bh(lock);
 
-	if (cp->flags & HALB_CONN_F_OUT_HASHED) {
-		b = out_bucket(hn, cp);
-		lock = bucket_lock(hn, b);
-		spin_lock_bh(lock);
-		hlist_del_rcu(&cp->out_node);
-		spin_unlock_bh(lock);
-	}
+	if (cp->flags & HALB_CONN_F_OUT_HASHED)
+		out_hash(hn, cp, false);
 }
 
 /* Unhashed and marked dead: give back what it holds, free after RCU. */
@@ -187,14 +226,21 @@ static void conn_release(struct halb_conn *cp)
 {
 	struct halb_dest *d = cp->dest;
 
-	if (cp->state == HALB_CS_ESTABLISHED)
-		atomic_dec(&d->activeconns);
-	else
-		atomic_dec(&d->inactconns);
-	halb_sched_conns_changed(d);
+	if (cp->flags & HALB_CONN_F_TMPL) {
+		atomic_dec(&d->persistconns);
+	} else {
+		if (cp->state == HALB_CS_ESTABLISHED)
+			atomic_dec(&d->activeconns);
+		else
+			atomic_dec(&d->inactconns);
+		halb_dest_conn_unbound(d);
+		halb_sched_conns_changed(d);
+	}
 	atomic_dec(&cp->hn->conn_count);
+	if (cp->control)
+		conn_put(cp->control);
 	halb_dest_put(d);
-	call_rcu(&cp->rcu, conn_free_rcu);
+	conn_put(cp);
 }
 
 static void conn_timer_fn(struct timer_list *t)
@@ -208,6 +254,10 @@ static void conn_timer_fn(struct timer_list *t)
 		return;
 	}
 	exp = READ_ONCE(cp->expires);
+	/* a template lives on while it controls connections */
+	if ((cp->flags & HALB_CONN_F_TMPL) && refcount_read(&cp->refcnt) > 1 &&
+	    !time_after(exp, jiffies))
+		exp = jiffies + READ_ONCE(cp->timeout);
 	if (time_after(exp, jiffies)) {
 		/* packets came since the timer was set: sleep on */
 		mod_timer(&cp->timer, exp);
@@ -220,12 +270,99 @@ static void conn_timer_fn(struct timer_list *t)
 	conn_release(cp);
 }
 
+/* Start the timer of a new, hashed entry, unless it already ended. */
+static void arm(struct halb_conn *cp)
+{
+	spin_lock_bh(&cp->lock);
+	if (!(cp->flags & HALB_CONN_F_DEAD))
+		mod_timer(&cp->timer, cp->expires);
+	spin_unlock_bh(&cp->lock);
+}
+
+/* A new entry for flow @p to @dest, not yet hashed, or NULL (limits). */
+static struct halb_conn *conn_alloc(struct halb_net *hn, const struct halb_pkt *p,
+				    struct halb_dest *dest)
+{
+	struct halb_conn *cp;
+
+	if (atomic_inc_return(&hn->conn_count) > READ_ONCE(halb_conn_max))
+		goto err_count;
+	cp = kmem_cache_alloc(conn_cache, GFP_ATOMIC);
+	if (!cp)
+		goto err_count;
+	if (!halb_dest_hold(dest)) {
+		kmem_cache_free(conn_cache, cp);
+		goto err_count;
+	}
+	cp->caddr = p->saddr;
+	cp->cport = p->sport;
+	cp->vaddr = p->daddr;
+	cp->vport = p->dport;
+	cp->daddr = dest->addr;
+	/* port 0: the port the client asked for (firewall-mark services) */
+	cp->dport = dest->port ?: p->dport;
+	cp->af = p->af;
+	cp->protocol = p->protocol;
+	cp->fwd = READ_ONCE(dest->fwd);
+	cp->flags = 0;
+	cp->dest = dest;
+	cp->control = NULL;
+	cp->hn = hn;
+	refcount_set(&cp->refcnt, 1);
+	spin_lock_init(&cp->lock);
+	timer_setup(&cp->timer, conn_timer_fn, 0);
+	return cp;
+
+err_count:
+	atomic_dec(&hn->conn_count);
+	atomic64_inc(&hn->conn_refused);
+	return NULL;
+}
+
+/*
+ * Hash @cp, built from flow @p, unless another CPU hashed the same entry
+ * first: then @cp is freed and that one is returned.  The reply key is
+ * hashed first, so an entry found by its client key is always complete.
+ */
+static struct halb_conn *conn_insert(struct halb_net *hn, struct halb_conn *cp,
+				     const struct halb_pkt *p)
+{
+	bool tmpl = cp->flags & HALB_CONN_F_TMPL;
+	struct halb_conn *old;
+	spinlock_t *lock;
+	u32 b;
+
+	if (cp->fwd == HALB_FWD_NAT && !tmpl) {
+		cp->flags |= HALB_CONN_F_OUT_HASHED;
+		out_hash(hn, cp, true);
+	}
+	b = in_bucket(hn, cp);
+	lock = bucket_lock(hn, b);
+	spin_lock_bh(lock);
+	hlist_for_each_entry(old, &hn->conn_in_tab[b], in_node) {
+		if (in_matches(old, p, tmpl)) {
+			spin_unlock_bh(lock);
+			if (cp->flags & HALB_CONN_F_OUT_HASHED)
+				out_hash(hn, cp, false);
+			halb_dest_put(cp->dest);
+			atomic_dec(&hn->conn_count);
+			call_rcu(&cp->rcu, conn_free_rcu);
+			return old;
+		}
+	}
+	hlist_add_head_rcu(&cp->in_node, &hn->conn_in_tab[b]);
+	spin_unlock_bh(lock);
+	return cp;
+}
+
 /**
  * halb_conn_new - create and hash the connection of a scheduled packet
  * @hn: the namespace
  * @p: the first packet's flow (client -> virtual service)
  * @dest: the real server chosen; a reference is taken on success
  * @state: initial state
+ * @control: persistence template that chose @dest, or NULL; a reference
+ *	is taken on success
  *
  * Call under rcu_read_lock() (packet path).
  * If another CPU created the same connection first, that one is returned.
@@ -234,79 +371,71 @@ static void conn_timer_fn(struct timer_list *t)
  * going away).
  */
 struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
-				struct halb_dest *dest, unsigned int state)
+				struct halb_dest *dest, unsigned int state,
+				struct halb_conn *control)
 {
 	struct halb_conn *cp, *old;
-	spinlock_t *lock;
-	u32 b;
 
-	if (atomic_inc_return(&hn->conn_count) > READ_ONCE(halb_conn_max)) {
-		atomic_dec(&hn->conn_count);
-		atomic64_inc(&hn->conn_refused);
-		return NULL;
-	}
-	cp = kmem_cache_alloc(conn_cache, GFP_ATOMIC);
+	atomic_t *count = state == HALB_CS_ESTABLISHED ? &dest->activeconns :
+							 &dest->inactconns;
+
+	cp = conn_alloc(hn, p, dest);
 	if (!cp)
-		goto err_count;
-	if (!halb_dest_hold(dest))
-		goto err_free;
-
-	cp->caddr = p->saddr;
-	cp->cport = p->sport;
-	cp->vaddr = p->daddr;
-	cp->vport = p->dport;
-	cp->daddr = dest->addr;
-	cp->dport = dest->port;
-	cp->af = p->af;
-	cp->protocol = p->protocol;
-	cp->fwd = READ_ONCE(dest->fwd);
+		return NULL;
 	cp->state = state;
-	cp->flags = 0;
-	cp->dest = dest;
-	cp->hn = hn;
-	spin_lock_init(&cp->lock);
 	cp->timeout = halb_state_timeout(state);
 	cp->expires = jiffies + cp->timeout;
-	timer_setup(&cp->timer, conn_timer_fn, 0);
-
-	b = in_bucket(hn, cp);
-	lock = bucket_lock(hn, b);
-	spin_lock_bh(lock);
-	hlist_for_each_entry(old, &hn->conn_in_tab[b], in_node) {
-		if (in_matches(old, p)) {
-			spin_unlock_bh(lock);
-			halb_dest_put(dest);
-			kmem_cache_free(conn_cache, cp);
-			atomic_dec(&hn->conn_count);
-			return old;
-		}
+	if (control && refcount_inc_not_zero(&control->refcnt))
+		cp->control = control;
+	control = cp->control;
+	/* counted before it is visible, as its release uncounts it */
+	atomic_inc(count);
+	old = conn_insert(hn, cp, p);
+	if (old != cp) {
+		atomic_dec(count);
+		if (control)
+			conn_put(control);
+		return old;
 	}
-	hlist_add_head_rcu(&cp->in_node, &hn->conn_in_tab[b]);
-	spin_unlock_bh(lock);
-
-	if (cp->fwd == HALB_FWD_NAT) {
-		b = out_bucket(hn, cp);
-		lock = bucket_lock(hn, b);
-		spin_lock_bh(lock);
-		hlist_add_head_rcu(&cp->out_node, &hn->conn_out_tab[b]);
-		cp->flags |= HALB_CONN_F_OUT_HASHED;
-		spin_unlock_bh(lock);
-	}
-
-	if (state == HALB_CS_ESTABLISHED)
-		atomic_inc(&dest->activeconns);
-	else
-		atomic_inc(&dest->inactconns);
+	halb_dest_conn_bound(dest);
 	halb_sched_conns_changed(dest);
-	mod_timer(&cp->timer, cp->expires);
+	arm(cp);
 	return cp;
+}
 
-err_free:
-	kmem_cache_free(conn_cache, cp);
-err_count:
-	atomic_dec(&hn->conn_count);
-	atomic64_inc(&hn->conn_refused);
-	return NULL;
+/**
+ * halb_conn_tmpl_new - create a persistence template
+ * @hn: the namespace
+ * @key: the template's key, laid out as a flow (see struct halb_conn)
+ * @dest: the real server the client is bound to; a reference is taken
+ * @timeout: jiffies the binding lasts after its last use
+ *
+ * Call under rcu_read_lock() (packet path).  If another CPU created the
+ * same template first, that one is returned.
+ *
+ * Return: the template, or NULL (limit reached, no memory).
+ */
+struct halb_conn *halb_conn_tmpl_new(struct halb_net *hn, const struct halb_pkt *key,
+				     struct halb_dest *dest, unsigned long timeout)
+{
+	struct halb_conn *cp, *old;
+
+	cp = conn_alloc(hn, key, dest);
+	if (!cp)
+		return NULL;
+	cp->dport = dest->port;
+	cp->flags = HALB_CONN_F_TMPL;
+	cp->state = HALB_CS_NONE;
+	cp->timeout = timeout;
+	cp->expires = jiffies + timeout;
+	atomic_inc(&dest->persistconns);
+	old = conn_insert(hn, cp, key);
+	if (old != cp) {
+		atomic_dec(&dest->persistconns);
+		return old;
+	}
+	arm(cp);
+	return cp;
 }
 
 /**

@@ -4,6 +4,7 @@
 
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/refcount.h>
 #include <linux/netfilter.h>
 #include "params.h"
 
@@ -13,11 +14,19 @@ struct halb_pkt;
 
 #define HALB_CONN_F_OUT_HASHED	0x1	/* replies are looked up (NAT) */
 #define HALB_CONN_F_DEAD	0x2	/* expiring; timer must not re-arm */
+#define HALB_CONN_F_TMPL	0x4	/* persistence template */
 
 /*
- * One connection through a virtual service.  Looked up under RCU only, no
- * reference count: an entry is freed by its own timer through call_rcu(),
- * so a packet that found it may use it until rcu_read_unlock().  Packets
+ * One connection through a virtual service.  Looked up under RCU only: an
+ * entry is unhashed by its own timer and freed through call_rcu(), so a
+ * packet that found it may use it until rcu_read_unlock().  The reference
+ * count is 1 for the table's own reference, plus one per connection a
+ * persistence template controls: a template outlives its connections.
+ *
+ * A persistence template (HALB_CONN_F_TMPL) binds a client to a real
+ * server: caddr is the client's address masked to the service's netmask,
+ * cport is 0; for a firewall-mark service vaddr holds the mark, vport is 0
+ * and protocol IPPROTO_IP, so no packet's flow can match it.  Packets
  * only refresh @expires; the timer, when it fires early, re-arms itself for
  * the new expiry (no mod_timer() per packet).
  */
@@ -39,7 +48,9 @@ struct halb_conn {
 	u32 timeout;			/* jiffies, of the current state */
 	unsigned long expires;		/* jiffies; written without lock */
 	struct timer_list timer;
+	refcount_t refcnt;
 	struct halb_dest *dest;		/* holds a reference */
+	struct halb_conn *control;	/* template, holds a reference */
 	struct halb_net *hn;
 	struct rcu_head rcu;
 };
@@ -53,9 +64,20 @@ void halb_conn_flush(struct halb_net *hn);
 struct halb_conn *halb_conn_in_get(struct halb_net *hn, const struct halb_pkt *p);
 struct halb_conn *halb_conn_out_get(struct halb_net *hn, const struct halb_pkt *p);
 struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
-				struct halb_dest *dest, unsigned int state);
+				struct halb_dest *dest, unsigned int state,
+				struct halb_conn *control);
+struct halb_conn *halb_conn_tmpl_get(struct halb_net *hn, const struct halb_pkt *key);
+struct halb_conn *halb_conn_tmpl_new(struct halb_net *hn, const struct halb_pkt *key,
+				     struct halb_dest *dest, unsigned long timeout);
 void halb_conn_set_state(struct halb_conn *cp, unsigned int state);
 bool halb_conn_expire_now(struct halb_conn *cp);
+
+/* A template is used by a new connection: it lasts @timeout from now. */
+static inline void halb_conn_tmpl_refresh(struct halb_conn *ct, unsigned long timeout)
+{
+	WRITE_ONCE(ct->timeout, timeout);
+	WRITE_ONCE(ct->expires, jiffies + timeout);
+}
 
 /* A packet of the connection was seen: push expiry out. */
 static inline void halb_conn_touch(struct halb_conn *cp)

@@ -32,6 +32,7 @@ static void apply_cfg(struct halb_dest *d, const struct halb_dest_cfg *cfg)
 	WRITE_ONCE(d->weight, cfg->weight);
 	WRITE_ONCE(d->u_thresh, cfg->u_thresh);
 	WRITE_ONCE(d->l_thresh, cfg->l_thresh);
+	WRITE_ONCE(d->overloaded, cfg->u_thresh && halb_dest_conns(d) >= cfg->u_thresh);
 }
 
 /**

@@ -27,6 +27,8 @@ struct halb_dest {
 	u32 l_thresh;
 	atomic_t activeconns;
 	atomic_t inactconns;
+	atomic_t persistconns;		/* persistence templates */
+	bool overloaded;		/* thresholds; READ_ONCE */
 	refcount_t refcnt;
 	struct halb_stats stats;
 	struct rcu_head rcu;
@@ -54,13 +56,42 @@ static inline bool halb_dest_hold(struct halb_dest *d)
 	return refcount_inc_not_zero(&d->refcnt);
 }
 
-/* Above its upper threshold: no new connections (IPVS OVERLOAD). */
+/*
+ * Thresholds, with IPVS's hysteresis: a real server with an upper threshold
+ * is overloaded (takes no new connection) once its connections reach it,
+ * and stays so until they drop below the lower threshold, or below 3/4 of
+ * the upper one when no lower threshold is set.
+ */
 static inline bool halb_dest_overloaded(const struct halb_dest *d)
+{
+	return READ_ONCE(d->overloaded);
+}
+
+static inline u32 halb_dest_conns(const struct halb_dest *d)
+{
+	return atomic_read(&d->activeconns) + atomic_read(&d->inactconns);
+}
+
+/* A connection was bound to @d. */
+static inline void halb_dest_conn_bound(struct halb_dest *d)
 {
 	u32 u = READ_ONCE(d->u_thresh);
 
-	return u && (u32)(atomic_read(&d->activeconns) +
-			  atomic_read(&d->inactconns)) >= u;
+	if (u && halb_dest_conns(d) >= u && !READ_ONCE(d->overloaded))
+		WRITE_ONCE(d->overloaded, true);
+}
+
+/* A connection of @d ended. */
+static inline void halb_dest_conn_unbound(struct halb_dest *d)
+{
+	u32 l = READ_ONCE(d->l_thresh), u = READ_ONCE(d->u_thresh);
+	u32 n;
+
+	if (!READ_ONCE(d->overloaded))
+		return;
+	n = halb_dest_conns(d);
+	if (l ? n < l : !u || (u64)n * 4 < (u64)u * 3)
+		WRITE_ONCE(d->overloaded, false);
 }
 
 #endif /* _HALB_DEST_H */

@@ -42,6 +42,7 @@ const struct nla_policy halb_dest_policy[HALB_DEST_A_MAX + 1] = {
 	[HALB_DEST_A_ACTIVE_CONNS] = { .type = NLA_REJECT },
 	[HALB_DEST_A_INACT_CONNS] = { .type = NLA_REJECT },
 	[HALB_DEST_A_STATS]	= { .type = NLA_REJECT },
+	[HALB_DEST_A_PERSIST_CONNS] = { .type = NLA_REJECT },
 };
 
 /* Requests that name a service, and maybe a real server. */

@@ -87,6 +87,7 @@ static int fill_dest(struct sk_buff *skb, struct halb_dest *d)
 	    nla_put_u32(skb, HALB_DEST_A_L_THRESH, d->l_thresh) ||
 	    nla_put_u32(skb, HALB_DEST_A_ACTIVE_CONNS, atomic_read(&d->activeconns)) ||
 	    nla_put_u32(skb, HALB_DEST_A_INACT_CONNS, atomic_read(&d->inactconns)) ||
+	    nla_put_u32(skb, HALB_DEST_A_PERSIST_CONNS, atomic_read(&d->persistconns)) ||
 	    put_stats(skb, HALB_DEST_A_STATS, &d->stats))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -242,12 +243,24 @@ static int fill_conn(struct sk_buff *skb, const struct halb_conn *cp)
 {
 	long left = (long)(READ_ONCE(cp->expires) - jiffies);
 	struct nlattr *nest = nla_nest_start(skb, HALB_A_CONN);
+	u32 fwmark = cp->dest->svc->key.fwmark;
+	bool tmpl = cp->flags & HALB_CONN_F_TMPL;
+	static const union nf_inet_addr none;
+	u32 flags = 0;
 
+	if (tmpl)
+		flags |= HALB_CONN_F_TEMPLATE;
+	if (READ_ONCE(cp->dest->removed))
+		flags |= HALB_CONN_F_NODEST;
 	if (!nest ||
 	    nla_put_u8(skb, HALB_CONN_A_PROTOCOL, cp->protocol) ||
 	    put_addr(skb, HALB_CONN_A_CADDR4, HALB_CONN_A_CADDR6, cp->af, &cp->caddr) ||
 	    nla_put_be16(skb, HALB_CONN_A_CPORT, cp->cport) ||
-	    put_addr(skb, HALB_CONN_A_VADDR4, HALB_CONN_A_VADDR6, cp->af, &cp->vaddr) ||
+	    /* a firewall-mark template keeps the mark where the address goes */
+	    put_addr(skb, HALB_CONN_A_VADDR4, HALB_CONN_A_VADDR6, cp->af,
+		     tmpl && fwmark ? &none : &cp->vaddr) ||
+	    nla_put_u32(skb, HALB_CONN_A_FLAGS, flags) ||
+	    (fwmark && nla_put_u32(skb, HALB_CONN_A_FWMARK, fwmark)) ||
 	    nla_put_be16(skb, HALB_CONN_A_VPORT, cp->vport) ||
 	    put_addr(skb, HALB_CONN_A_DADDR4, HALB_CONN_A_DADDR6, cp->af, &cp->daddr) ||
 	    nla_put_be16(skb, HALB_CONN_A_DPORT, cp->dport) ||

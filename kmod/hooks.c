@@ -23,6 +23,9 @@
 #include "packet.h"
 #include "xmit.h"
 #include "hooks.h"
+#include "persist.h"
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
 #include "algo/tcp_state.h"
 
 static void count_in(struct halb_net *hn, struct halb_conn *cp, unsigned int len)
@@ -57,23 +60,91 @@ static void track(struct halb_conn *cp, const struct halb_pkt *p,
 	halb_conn_touch(cp);
 }
 
-static void refuse(struct sk_buff *skb, u16 af)
+/*
+ * The service a client's packet is for: a firewall-mark service first, as
+ * in IPVS, if the packet is marked and the namespace has any.
+ */
+static struct halb_service *find_service(struct halb_net *hn, const struct sk_buff *skb,
+					 const struct halb_pkt *p)
 {
-	/* as IPVS: a service with no server to take it is an unreachable port */
-	if (af == AF_INET)
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
-	else
-		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	struct halb_svc_key key = { .af = p->af };
+	struct halb_service *svc;
+
+	if (skb->mark && READ_ONCE(hn->num_fwmark)) {
+		key.fwmark = skb->mark;
+		svc = halb_svc_lookup(hn, &key);
+		if (svc)
+			return svc;
+		key.fwmark = 0;
+	}
+	key.addr = p->daddr;
+	key.port = p->dport;
+	key.protocol = p->protocol;
+	return halb_svc_lookup(hn, &key);
 }
 
-/* A client's packet for a service without a connection yet. */
+static void count_new(struct halb_net *hn, struct halb_dest *dest)
+{
+	halb_stats_count_conn(&dest->stats);
+	halb_stats_count_conn(&dest->svc->stats);
+	halb_stats_count_conn(&hn->stats);
+}
+
+static unsigned int refuse(struct halb_net *hn, struct halb_service *svc,
+			   struct sk_buff *skb, const struct halb_pkt *p, bool unreach)
+{
+	halb_stats_count_drop(&svc->stats);
+	halb_stats_count_drop(&hn->stats);
+	/* as IPVS: a service with no server to take it is an unreachable port */
+	if (unreach && p->af == AF_INET)
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	else if (unreach)
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	return NF_DROP;
+}
+
+static unsigned int xmit(struct sk_buff *skb, struct halb_conn *cp,
+			 const struct halb_pkt *p)
+{
+	switch (cp->fwd) {
+	case HALB_FWD_NAT:
+		return halb_xmit_nat_in(skb, cp, p);
+	case HALB_FWD_DR:
+		return halb_xmit_dr(skb, cp, p);
+	default:
+		return NF_DROP;
+	}
+}
+
+/*
+ * One-packet scheduling (UDP): the datagram goes to its real server through
+ * an entry that lives on the stack and is never hashed, so nothing is
+ * allocated, counted against the limit, or left to expire.
+ */
+static unsigned int one_packet(struct halb_net *hn, struct sk_buff *skb,
+			       const struct halb_pkt *p, struct halb_dest *dest)
+{
+	struct halb_conn c = {
+		.caddr = p->saddr, .cport = p->sport,
+		.vaddr = p->daddr, .vport = p->dport,
+		.daddr = dest->addr, .dport = dest->port ?: p->dport,
+		.af = p->af, .protocol = p->protocol,
+		.fwd = READ_ONCE(dest->fwd), .state = HALB_CS_UDP,
+		.dest = dest, .hn = hn,
+	};
+
+	count_new(hn, dest);
+	count_in(hn, &c, skb->len);
+	return xmit(skb, &c, p);
+}
+
+/*
+ * A client's packet that belongs to no connection.  Returns the new
+ * connection, or NULL with *verdict saying what becomes of the packet.
+ */
 static struct halb_conn *new_conn(struct halb_net *hn, struct sk_buff *skb,
 				  const struct halb_pkt *p, unsigned int *verdict)
 {
-	struct halb_svc_key key = {
-		.addr = p->daddr, .port = p->dport,
-		.af = p->af, .protocol = p->protocol,
-	};
 	struct halb_flow flow = {
 		.saddr = p->saddr, .daddr = p->daddr,
 		.sport = p->sport, .dport = p->dport,
@@ -82,12 +153,17 @@ static struct halb_conn *new_conn(struct halb_net *hn, struct sk_buff *skb,
 	struct halb_service *svc;
 	struct halb_sched_state *st;
 	struct halb_dest *dest = NULL;
-	struct halb_conn *cp = NULL;
+	struct halb_conn *cp, *tmpl = NULL;
 	unsigned int state = HALB_CS_UDP;
+	u32 flags;
 
 	*verdict = NF_ACCEPT;
-	svc = halb_svc_lookup(hn, &key);
+	svc = find_service(hn, skb, p);
 	if (!svc)
+		return NULL;
+	flags = READ_ONCE(svc->flags);
+	/* standby director: the packet is for this node as a real server */
+	if (flags & HALB_SVC_F_STANDBY)
 		return NULL;
 	if (p->protocol == IPPROTO_TCP) {
 		/* only a SYN opens a connection; the rest is the stack's */
@@ -95,22 +171,27 @@ static struct halb_conn *new_conn(struct halb_net *hn, struct sk_buff *skb,
 			return NULL;
 		state = halb_tcp_next_state(HALB_DIR_IN, HALB_CS_NONE, p->tcp_flags);
 	}
-	st = rcu_dereference(svc->sched_state);
-	if (st)
-		dest = st->ops->schedule(st, &flow);
-	if (dest)
-		cp = halb_conn_new(hn, p, dest, state);
-	if (!dest || !cp) {
-		halb_stats_count_drop(&svc->stats);
-		halb_stats_count_drop(&hn->stats);
-		if (!dest)
-			refuse(skb, p->af);
-		*verdict = NF_DROP;
+	if (flags & HALB_SVC_F_PERSISTENT) {
+		dest = halb_persist_schedule(hn, svc, p, &flow, &tmpl);
+	} else {
+		st = rcu_dereference(svc->sched_state);
+		if (st)
+			dest = st->ops->schedule(st, &flow);
+	}
+	if (!dest) {
+		*verdict = refuse(hn, svc, skb, p, true);
 		return NULL;
 	}
-	halb_stats_count_conn(&dest->stats);
-	halb_stats_count_conn(&svc->stats);
-	halb_stats_count_conn(&hn->stats);
+	if ((flags & HALB_SVC_F_ONEPACKET) && p->protocol == IPPROTO_UDP) {
+		*verdict = one_packet(hn, skb, p, dest);
+		return NULL;
+	}
+	cp = halb_conn_new(hn, p, dest, state, tmpl);
+	if (!cp) {
+		*verdict = refuse(hn, svc, skb, p, false);
+		return NULL;
+	}
+	count_new(hn, dest);
 	return cp;
 }
 
@@ -132,16 +213,54 @@ static bool reused_port(const struct halb_conn *cp, const struct halb_pkt *p)
 	       (state == HALB_CS_FIN_WAIT && cp->fwd != HALB_FWD_NAT);
 }
 
+enum nodest_action { NODEST_FORWARD, NODEST_RESCHEDULE, NODEST_DROP };
+
+/*
+ * A packet of a connection whose real server was removed: the service's
+ * policy decides whether it still goes there, is scheduled afresh, or is
+ * dropped (with a reset to a TCP client under HALB_NODEST_RESET).
+ */
+static enum nodest_action removed_server(struct halb_conn *cp, struct sk_buff *skb,
+					 const struct halb_pkt *p)
+{
+	u8 policy = READ_ONCE(cp->dest->svc->nodest);
+
+	if (policy == HALB_NODEST_KEEP)
+		return NODEST_FORWARD;
+	halb_conn_expire_now(cp);
+	if (policy == HALB_NODEST_RESCHEDULE && p->protocol == IPPROTO_UDP)
+		return NODEST_RESCHEDULE;
+	if (policy == HALB_NODEST_RESET && p->protocol == IPPROTO_TCP &&
+	    !(p->tcp_flags & HALB_TCP_RST)) {
+		if (p->af == AF_INET)
+			nf_send_reset(cp->hn->net, NULL, skb, NF_INET_LOCAL_IN);
+		else
+			nf_send_reset6(cp->hn->net, NULL, skb, NF_INET_LOCAL_IN);
+	}
+	return NODEST_DROP;
+}
+
 static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 			    const struct halb_pkt *p)
 {
-	struct halb_conn *cp;
 	unsigned int verdict;
+	struct halb_conn *cp;
 
 	cp = halb_conn_in_get(hn, p);
 	if (cp && reused_port(cp, p)) {
 		halb_conn_expire_now(cp);
 		cp = NULL;
+	}
+	if (cp && unlikely(READ_ONCE(cp->dest->removed))) {
+		switch (removed_server(cp, skb, p)) {
+		case NODEST_FORWARD:
+			break;
+		case NODEST_RESCHEDULE:
+			cp = NULL;
+			break;
+		case NODEST_DROP:
+			return NF_DROP;
+		}
 	}
 	if (cp) {
 		track(cp, p, in_dir(cp));
@@ -152,15 +271,7 @@ static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 		halb_conn_touch(cp);
 	}
 	count_in(hn, cp, skb->len);
-
-	switch (cp->fwd) {
-	case HALB_FWD_NAT:
-		return halb_xmit_nat_in(skb, cp, p);
-	case HALB_FWD_DR:
-		return halb_xmit_dr(skb, cp, p);
-	default:
-		return NF_DROP;
-	}
+	return xmit(skb, cp, p);
 }
 
 static unsigned int halb_out(struct halb_net *hn, struct sk_buff *skb,

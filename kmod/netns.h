@@ -32,6 +32,7 @@ struct halb_net {
 	struct hlist_head svc_tab[1 << HALB_SVC_TAB_BITS];
 	struct list_head svc_list;		/* control */
 	unsigned int num_services;		/* control */
+	unsigned int num_fwmark;		/* READ_ONCE: fwmark services */
 	u32 gen;				/* control: bumps on change */
 
 	/*

@@ -145,6 +145,8 @@ struct halb_service *halb_svc_create(struct halb_net *hn,
 	hlist_add_head_rcu(&svc->hnode, &hn->svc_tab[svc_hash(key)]);
 	list_add_tail(&svc->list, &hn->svc_list);
 	hn->num_services++;
+	if (key->fwmark)
+		WRITE_ONCE(hn->num_fwmark, hn->num_fwmark + 1);
 	hn->gen++;
 	return svc;
 
@@ -170,6 +172,8 @@ void halb_svc_delete(struct halb_service *svc)
 	hlist_del_rcu(&svc->hnode);
 	list_del(&svc->list);
 	svc->hn->num_services--;
+	if (svc->key.fwmark)
+		WRITE_ONCE(svc->hn->num_fwmark, svc->hn->num_fwmark - 1);
 	svc->hn->gen++;
 
 	halb_svc_sched_clear(svc);

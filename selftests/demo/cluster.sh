@@ -23,6 +23,7 @@ rs_dr_setup
 for i in 1 2 3; do on "rs$i" cat "$WORK/www$i/index.html"; done
 
 say "Loading halb.ko"
+run modprobe -a nf_reject_ipv4 nf_reject_ipv6
 run insmod "$KO"
 run ls /sys/module/halb/parameters/
 

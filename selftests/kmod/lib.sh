@@ -45,7 +45,12 @@ dmesg_clean() {
 }
 
 # --- modules and tools ------------------------------------------------------
-load_halb() { lsmod | grep -q '^halb ' || insmod "$KO"; }
+# halb.ko needs nf_reject_ipv4/6 (resets for the removed-server policy);
+# modprobe resolves that on an installed system, insmod of a build does not.
+load_halb() {
+	lsmod | grep -q '^halb ' && return 0
+	modprobe -a nf_reject_ipv4 nf_reject_ipv6 && insmod "$KO"
+}
 unload_halb() { ! lsmod | grep -q '^halb ' || rmmod halb; }
 load_ipvs() { modprobe -a ip_vs ip_vs_rr ip_vs_wrr; }
 

@@ -103,6 +103,7 @@ struct halb_dest {
 	/* filled in by queries only */
 	uint32_t active_conns;
 	uint32_t inact_conns;
+	uint32_t persist_conns;
 	struct halb_stats stats;
 };
 

@@ -330,6 +330,7 @@ static int dest_dump_cb(struct nlattr **top, void *arg)
 		d->has |= HALB_DEST_HAS_L_THRESH;
 	halb_nla_u32(tb[HALB_DEST_A_ACTIVE_CONNS], &d->active_conns);
 	halb_nla_u32(tb[HALB_DEST_A_INACT_CONNS], &d->inact_conns);
+	halb_nla_u32(tb[HALB_DEST_A_PERSIST_CONNS], &d->persist_conns);
 	halb_parse_stats(tb[HALB_DEST_A_STATS], &d->stats);
 	return 0;
 }

@@ -245,6 +245,7 @@ enum halb_dest_attr {
 	HALB_DEST_A_ACTIVE_CONNS, /* u32: established connections (reply) */
 	HALB_DEST_A_INACT_CONNS, /* u32: other connections (reply) */
 	HALB_DEST_A_STATS,	/* nest, enum halb_stats_attr (reply only) */
+	HALB_DEST_A_PERSIST_CONNS, /* u32: persistence templates (reply) */
 
 	__HALB_DEST_A_MAX,
 	HALB_DEST_A_MAX = __HALB_DEST_A_MAX - 1
