@@ -27,9 +27,11 @@ static int put_addr(struct sk_buff *skb, int a4, int a6, u16 af,
 static int put_stats(struct sk_buff *skb, int type, const struct halb_stats *s)
 {
 	struct halb_counters c;
+	struct halb_rates r;
 	struct nlattr *nest;
 
 	halb_stats_read(s, &c);
+	halb_stats_rates(s, &r);
 	nest = nla_nest_start(skb, type);
 	if (!nest ||
 	    nla_put_u64_64bit(skb, HALB_STATS_A_CONNS, c.conns, HALB_STATS_A_PAD) ||
@@ -37,7 +39,12 @@ static int put_stats(struct sk_buff *skb, int type, const struct halb_stats *s)
 	    nla_put_u64_64bit(skb, HALB_STATS_A_OUTPKTS, c.outpkts, HALB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, HALB_STATS_A_INBYTES, c.inbytes, HALB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, HALB_STATS_A_OUTBYTES, c.outbytes, HALB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, HALB_STATS_A_DROPS, c.drops, HALB_STATS_A_PAD))
+	    nla_put_u64_64bit(skb, HALB_STATS_A_DROPS, c.drops, HALB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, HALB_STATS_A_CPS, r.cps, HALB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, HALB_STATS_A_INPPS, r.inpps, HALB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, HALB_STATS_A_OUTPPS, r.outpps, HALB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, HALB_STATS_A_INBPS, r.inbps, HALB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, HALB_STATS_A_OUTBPS, r.outbps, HALB_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

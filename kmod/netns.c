@@ -9,9 +9,36 @@
 #include "service.h"
 #include "conn.h"
 #include "hooks.h"
+#include "dest.h"
 
 unsigned int halb_net_id __read_mostly;
 DEFINE_MUTEX(halb_ctl_lock);
+
+#define HALB_EST_INTERVAL	(2 * HZ)
+
+/*
+ * Rates of the namespace, its services and real servers, every two
+ * seconds, as IPVS estimates them.  Control path: it never touches what
+ * the packet path writes except through per-CPU sums.
+ */
+static void est_work_fn(struct work_struct *work)
+{
+	struct halb_net *hn = container_of(to_delayed_work(work), struct halb_net, est_work);
+	unsigned long now = jiffies, elapsed = now - hn->est_last ?: 1;
+	struct halb_service *svc;
+	struct halb_dest *d;
+
+	mutex_lock(&halb_ctl_lock);
+	hn->est_last = now;
+	halb_stats_estimate(&hn->stats, elapsed);
+	list_for_each_entry(svc, &hn->svc_list, list) {
+		halb_stats_estimate(&svc->stats, elapsed);
+		list_for_each_entry(d, &svc->dests, list)
+			halb_stats_estimate(&d->stats, elapsed);
+	}
+	mutex_unlock(&halb_ctl_lock);
+	schedule_delayed_work(&hn->est_work, HALB_EST_INTERVAL);
+}
 
 static int __net_init net_init(struct net *net)
 {
@@ -23,6 +50,7 @@ static int __net_init net_init(struct net *net)
 	for (i = 0; i < ARRAY_SIZE(hn->svc_tab); i++)
 		INIT_HLIST_HEAD(&hn->svc_tab[i]);
 	INIT_LIST_HEAD(&hn->svc_list);
+	INIT_DELAYED_WORK(&hn->est_work, est_work_fn);
 	err = halb_stats_init(&hn->stats);
 	if (err)
 		return err;
@@ -36,6 +64,7 @@ static void __net_exit net_exit(struct net *net)
 {
 	struct halb_net *hn = halb_net(net);
 
+	cancel_delayed_work_sync(&hn->est_work);
 	mutex_lock(&halb_ctl_lock);
 	/* no packet is inside halb once this returns (synchronize_net) */
 	if (hn->hooks_registered)
@@ -69,9 +98,12 @@ int halb_net_hooks_enable(struct halb_net *hn)
 	if (hn->hooks_registered)
 		return 0;
 	err = nf_register_net_hooks(hn->net, halb_hook_ops, halb_hook_ops_count);
-	if (!err)
-		hn->hooks_registered = true;
-	return err;
+	if (err)
+		return err;
+	hn->hooks_registered = true;
+	hn->est_last = jiffies;
+	schedule_delayed_work(&hn->est_work, HALB_EST_INTERVAL);
+	return 0;
 }
 
 int halb_net_init(void)

@@ -6,6 +6,7 @@
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "stats.h"
@@ -49,6 +50,8 @@ struct halb_net {
 	atomic64_t conn_refused;
 
 	struct halb_stats stats;
+	struct delayed_work est_work;		/* rate estimator */
+	unsigned long est_last;			/* jiffies of its last run */
 	bool hooks_registered;			/* control */
 };
 

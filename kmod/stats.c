@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/string.h>
+#include <linux/math64.h>
+#include <linux/jiffies.h>
 #include "stats.h"
 
 /**
@@ -13,6 +15,8 @@ int halb_stats_init(struct halb_stats *s)
 	int cpu;
 
 	memset(&s->base, 0, sizeof(s->base));
+	memset(&s->last, 0, sizeof(s->last));
+	memset(&s->avg, 0, sizeof(s->avg));
 	s->cpu = alloc_percpu_gfp(struct halb_cpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!s->cpu)
 		return -ENOMEM;
@@ -82,4 +86,52 @@ void halb_stats_read(const struct halb_stats *s, struct halb_counters *out)
 void halb_stats_zero(struct halb_stats *s)
 {
 	sum(s, &s->base);
+	s->last = s->base;
+	memset(&s->avg, 0, sizeof(s->avg));
+}
+
+/* One step of the moving average: a quarter of the way to the new rate. */
+static void ewma(u64 *avg, u64 now, u64 then, unsigned long elapsed)
+{
+	u64 rate = div64_u64((now - then) * HZ * 1024, elapsed);
+
+	if (rate > *avg)
+		*avg += (rate - *avg) >> 2;
+	else
+		*avg -= (*avg - rate) >> 2;
+}
+
+/**
+ * halb_stats_estimate - update the rate estimates
+ * @s: counters (control path, serialised with zeroing)
+ * @elapsed: jiffies since the previous estimate, non-zero
+ *
+ * As IPVS's estimator: called every two seconds, each rate moves a quarter
+ * of the way towards the rate of the last interval.
+ */
+void halb_stats_estimate(struct halb_stats *s, unsigned long elapsed)
+{
+	struct halb_counters now;
+
+	sum(s, &now);
+	ewma(&s->avg.cps, now.conns, s->last.conns, elapsed);
+	ewma(&s->avg.inpps, now.inpkts, s->last.inpkts, elapsed);
+	ewma(&s->avg.outpps, now.outpkts, s->last.outpkts, elapsed);
+	ewma(&s->avg.inbps, now.inbytes, s->last.inbytes, elapsed);
+	ewma(&s->avg.outbps, now.outbytes, s->last.outbytes, elapsed);
+	s->last = now;
+}
+
+/**
+ * halb_stats_rates - estimated rates, per second, rounded
+ * @s: counters
+ * @out: the rates
+ */
+void halb_stats_rates(const struct halb_stats *s, struct halb_rates *out)
+{
+	out->cps = (s->avg.cps + 512) >> 10;
+	out->inpps = (s->avg.inpps + 512) >> 10;
+	out->outpps = (s->avg.outpps + 512) >> 10;
+	out->inbps = (s->avg.inbps + 512) >> 10;
+	out->outbps = (s->avg.outbps + 512) >> 10;
 }

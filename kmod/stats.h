@@ -30,15 +30,28 @@ struct halb_counters {
 	u64 drops;
 };
 
+/* Estimated rates, per second, in 1/1024ths (control path only). */
+struct halb_rates {
+	u64 cps;
+	u64 inpps;
+	u64 outpps;
+	u64 inbps;
+	u64 outbps;
+};
+
 struct halb_stats {
 	struct halb_cpu_stats __percpu *cpu;
 	struct halb_counters base;	/* subtracted on read: ZERO */
+	struct halb_counters last;	/* totals at the last estimate */
+	struct halb_rates avg;		/* moving averages */
 };
 
 int halb_stats_init(struct halb_stats *s);
 void halb_stats_free(struct halb_stats *s);
 void halb_stats_read(const struct halb_stats *s, struct halb_counters *out);
 void halb_stats_zero(struct halb_stats *s);
+void halb_stats_estimate(struct halb_stats *s, unsigned long elapsed);
+void halb_stats_rates(const struct halb_stats *s, struct halb_rates *out);
 
 static inline void halb_stats_count_in(struct halb_stats *s, unsigned int len)
 {

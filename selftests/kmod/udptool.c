@@ -5,11 +5,14 @@
  *   udptool client ADDR PORT N     send N requests, each from a new socket
  *                                  (a new source port, so a new flow), and
  *                                  print each reply on its own line
+ *   udptool flow ADDR PORT N [SPORT] the same, all from one socket (one
+ *                                  flow), bound to SPORT if given
  * One process for many requests: starting processes is slow under TCG.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,17 +42,38 @@ static int server(const char *port, const char *reply)
 	}
 }
 
-static int client(const char *addr, const char *port, int count)
+static int open_socket(const struct addrinfo *ai, int sport)
+{
+	struct sockaddr_storage ss = { .ss_family = ai->ai_family };
+	int fd = socket(ai->ai_family, SOCK_DGRAM, 0);
+
+	if (fd >= 0 && sport) {
+		if (ai->ai_family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons(sport);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(sport);
+		if (bind(fd, (struct sockaddr *)&ss, sizeof(ss))) {
+			perror("udptool bind");
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+static int client(const char *addr, const char *port, int count, bool one_flow, int sport)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST }, *ai;
-	int i, failed = 0;
+	int i, failed = 0, flow_fd = -1;
 
 	if (getaddrinfo(addr, port, &hints, &ai)) {
 		fprintf(stderr, "udptool: bad address %s\n", addr);
 		return 2;
 	}
+	if (one_flow && (flow_fd = open_socket(ai, sport)) < 0)
+		return 2;
 	for (i = 0; i < count; i++) {
-		int fd = socket(ai->ai_family, SOCK_DGRAM, 0);
+		int fd = one_flow ? flow_fd : open_socket(ai, 0);
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		char buf[2048];
 		ssize_t n = -1;
@@ -68,8 +92,11 @@ static int client(const char *addr, const char *port, int count)
 			buf[n] = 0;
 			printf("%s\n", buf);
 		}
-		close(fd);
+		if (!one_flow)
+			close(fd);
 	}
+	if (one_flow)
+		close(flow_fd);
 	fflush(stdout);
 	freeaddrinfo(ai);
 	return failed ? 1 : 0;
@@ -80,7 +107,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "server"))
 		return server(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "client"))
-		return client(argv[2], argv[3], atoi(argv[4]));
-	fprintf(stderr, "usage: udptool server PORT REPLY | client ADDR PORT N\n");
+		return client(argv[2], argv[3], atoi(argv[4]), false, 0);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "flow"))
+		return client(argv[2], argv[3], atoi(argv[4]), true,
+			      argc == 6 ? atoi(argv[5]) : 0);
+	fprintf(stderr, "usage: udptool server PORT REPLY | client ADDR PORT N | flow ADDR PORT N [SPORT]\n");
 	return 2;
 }
