@@ -366,6 +366,10 @@ static int parse_sched_flags(struct parser *p, const char *arg,
 	*out = 0;
 	while (*s) {
 		len = strcspn(s, ",");
+		if (!len) {
+			s++;
+			continue;
+		}
 		for (i = 0; i < N_SCHED_FLAG_NAMES; i++)
 			if (strlen(sched_flag_names[i].name) == len &&
 			    !strncmp(s, sched_flag_names[i].name, len))
@@ -743,10 +747,12 @@ static int parse_long(struct parser *p, int argc, char **argv, int *i)
 	const struct opt_def *d;
 	const char *val = NULL;
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	char shown[40];
 
 	d = find_long(name, len);
 	if (!d)
 		return fail(p, "unknown option '--%.*s'", (int)len, name);
+	snprintf(shown, sizeof(shown), "--%s", d->lname);
 	if (eq) {
 		if (d->arg == ARG_NONE)
 			return fail(p, "option '--%s' takes no value",
@@ -760,7 +766,7 @@ static int parse_long(struct parser *p, int argc, char **argv, int *i)
 		   argv[*i + 1][0] != '-') {
 		val = argv[++*i];
 	}
-	return handle_opt(p, d, val, argv[*i]);
+	return handle_opt(p, d, val, shown);
 }
 
 static int parse_short(struct parser *p, int argc, char **argv, int *i)
