@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 	args_tests();
 	format_tests();
 	exec_tests();
-	printf("# halbctl unit: %d tests, %d failed\n", test_num, test_failed);
+	printf("# halbctl unit: %d passed, %d failed\n", test_num - test_failed,
+	       test_failed);
 	return test_failed ? 1 : 0;
 }
