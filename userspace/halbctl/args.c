@@ -27,6 +27,12 @@ enum {
 	TAG_NOSORT,
 	TAG_SORT,
 	TAG_TUN_TYPE,
+	TAG_PERSISTCONN,
+	TAG_SCHED_FLAGS,
+	TAG_NODEST,
+	TAG_MH_SIZE,
+	TAG_STANDBY,
+	TAG_NO_STANDBY,
 	TAG_UNSUPPORTED,
 };
 
@@ -64,7 +70,12 @@ static const struct opt_def opt_defs[] = {
 	{ "masquerading",	'm', ARG_NONE, 'm' },
 	{ "ipip",		'i', ARG_NONE, 'i' },
 	{ "gatewaying",		'g', ARG_NONE, 'g' },
+	/*
+	 * -b is ipvsadm's --sched-flags after -A/-E, and halb's --fullnat
+	 * after -a/-e (ipvsadm has no FULLNAT): see parse_short().
+	 */
 	{ "fullnat",		'b', ARG_NONE, 'b' },
+	{ "sched-flags",	0, ARG_REQ, TAG_SCHED_FLAGS },
 	{ "weight",		'w', ARG_REQ, 'w' },
 	{ "u-threshold",	'x', ARG_REQ, 'x' },
 	{ "l-threshold",	'y', ARG_REQ, 'y' },
@@ -78,11 +89,15 @@ static const struct opt_def opt_defs[] = {
 	{ "thresholds",		0, ARG_NONE, TAG_THRESHOLDS },
 	{ "nosort",		0, ARG_NONE, TAG_NOSORT },
 	{ "sort",		0, ARG_NONE, TAG_SORT },
+	{ "ops",		'o', ARG_NONE, 'o' },
+	{ "persistent-conn",	0, ARG_NONE, TAG_PERSISTCONN },
+	/* halb's own */
+	{ "nodest-policy",	0, ARG_REQ, TAG_NODEST },
+	{ "mh-size",		0, ARG_REQ, TAG_MH_SIZE },
+	{ "standby",		0, ARG_NONE, TAG_STANDBY },
+	{ "no-standby",		0, ARG_NONE, TAG_NO_STANDBY },
 	/* ipvsadm options halb has no counterpart for (yet) */
-	{ "ops",		'o', ARG_NONE, TAG_UNSUPPORTED },
-	{ "sched-flags",	0, ARG_REQ, TAG_UNSUPPORTED },
 	{ "pe",			0, ARG_REQ, TAG_UNSUPPORTED },
-	{ "persistent-conn",	0, ARG_NONE, TAG_UNSUPPORTED },
 	{ "timeout",		0, ARG_NONE, TAG_UNSUPPORTED },
 	{ "daemon",		0, ARG_NONE, TAG_UNSUPPORTED },
 	{ "set",		0, ARG_NONE, TAG_UNSUPPORTED },
@@ -117,26 +132,32 @@ static const char *const opt_names[HALBCTL_OPT_COUNT] = {
 	"numeric", "connection", "service-address", "scheduler",
 	"persistent", "netmask", "real-server", "forwarding-method",
 	"weight", "u-threshold", "l-threshold", "stats", "rate",
-	"thresholds", "nosort", "exact", "json", "ipv6",
+	"thresholds", "nosort", "exact", "json", "ipv6", "ops",
+	"sched-flags", "persistent-conn", "nodest-policy", "mh-size",
+	"standby",
 };
 
 #define O(x)	HALBCTL_OPT_##x
+
+/* What -A and -E take. */
+#define SVC_ATTR_OPTS	(O(SERVICE) | O(SCHEDULER) | O(PERSISTENT) | \
+			 O(NETMASK) | O(IPV6) | O(ONEPACKET) | \
+			 O(SCHED_FLAGS) | O(NODEST) | O(MH_SIZE) | \
+			 O(STANDBY))
 
 /* Which options each command takes, after ipvsadm's commands_v_options. */
 static const struct {
 	unsigned int allowed;
 	unsigned int required;
 } cmd_opts[] = {
-	[HALBCTL_CMD_ADD_SVC]	= { O(SERVICE) | O(SCHEDULER) | O(PERSISTENT) |
-				    O(NETMASK) | O(IPV6), O(SERVICE) },
-	[HALBCTL_CMD_EDIT_SVC]	= { O(SERVICE) | O(SCHEDULER) | O(PERSISTENT) |
-				    O(NETMASK) | O(IPV6), O(SERVICE) },
+	[HALBCTL_CMD_ADD_SVC]	= { SVC_ATTR_OPTS, O(SERVICE) },
+	[HALBCTL_CMD_EDIT_SVC]	= { SVC_ATTR_OPTS, O(SERVICE) },
 	[HALBCTL_CMD_DEL_SVC]	= { O(SERVICE) | O(IPV6), O(SERVICE) },
 	[HALBCTL_CMD_FLUSH]	= { 0, 0 },
 	[HALBCTL_CMD_LIST]	= { O(NUMERIC) | O(CONNECTION) | O(SERVICE) |
 				    O(STATS) | O(RATE) | O(THRESHOLDS) |
-				    O(NOSORT) | O(EXACT) | O(JSON) | O(IPV6),
-				    0 },
+				    O(NOSORT) | O(EXACT) | O(JSON) | O(IPV6) |
+				    O(PERSISTCONN), 0 },
 	[HALBCTL_CMD_ADD_DEST]	= { O(SERVICE) | O(SERVER) | O(FORWARD) |
 				    O(WEIGHT) | O(UTHRESH) | O(LTHRESH) |
 				    O(IPV6), O(SERVICE) | O(SERVER) },
@@ -159,9 +180,10 @@ struct parser {
 	const char *svc_arg;	/* for messages */
 	const char *dest_arg;
 	const char *netmask_arg;
-	int svc_proto;
+	const char *sched_flags_arg;
 	long timeout;
 	bool fwmark;
+	bool standby;
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -191,15 +213,15 @@ static int errf(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Whole-string decimal in [min, max]; no sign, no spaces. */
-static int parse_num(const char *s, long min, long max, long *out)
+static int parse_num(const char *s, long long min, long long max, long *out)
 {
 	char *end;
-	long v;
+	long long v;
 
 	if (!isdigit((unsigned char)s[0]))
 		return -1;
 	errno = 0;
-	v = strtol(s, &end, 10);
+	v = strtoll(s, &end, 10);
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
@@ -269,6 +291,110 @@ int halbctl_parse_addrport(const char *s, int *af, union halb_addr *addr,
 	return 0;
 }
 
+static bool is_prime(unsigned long n)
+{
+	unsigned long i;
+
+	if (n < 2)
+		return false;
+	for (i = 2; i * i <= n; i++)
+		if (n % i == 0)
+			return false;
+	return true;
+}
+
+const char *halbctl_nodest_name(uint8_t policy)
+{
+	static const char *const names[] = {
+		[HALB_NODEST_KEEP]		= "keep",
+		[HALB_NODEST_EXPIRE]		= "expire",
+		[HALB_NODEST_RESET]		= "reset",
+		[HALB_NODEST_RESCHEDULE]	= "reschedule",
+	};
+
+	return policy <= HALB_NODEST_MAX ? names[policy] : NULL;
+}
+
+/*
+ * ipvsadm's scheduler flags.  IPVS has three generic bits, named after
+ * what sh and mh make of them; halb has the first two, fallback and port.
+ * flag-3 (IP_VS_SVC_F_SCHED3) no IPVS scheduler reads, and halb has not.
+ */
+static const struct {
+	const char *name;
+	const char *sched;	/* NULL: any scheduler */
+	uint32_t flag;
+} sched_flag_names[] = {
+	{ "sh-fallback",	"sh", HALB_SVC_F_HASH_FALLBACK },
+	{ "sh-port",		"sh", HALB_SVC_F_HASH_PORT },
+	{ "mh-fallback",	"mh", HALB_SVC_F_HASH_FALLBACK },
+	{ "mh-port",		"mh", HALB_SVC_F_HASH_PORT },
+	{ "flag-1",		NULL, HALB_SVC_F_HASH_FALLBACK },
+	{ "flag-2",		NULL, HALB_SVC_F_HASH_PORT },
+};
+
+#define N_SCHED_FLAG_NAMES \
+	(sizeof(sched_flag_names) / sizeof(sched_flag_names[0]))
+
+/* As ipvsadm's print_sched_flags(): sh and mh names, else flag-N. */
+void halbctl_sched_flags_str(const char *sched, uint32_t flags, char *buf,
+			     size_t len)
+{
+	bool own = !strcmp(sched, "sh") || !strcmp(sched, "mh");
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < N_SCHED_FLAG_NAMES; i++) {
+		const char *fs = sched_flag_names[i].sched;
+
+		if (!(flags & sched_flag_names[i].flag) ||
+		    (own ? !fs || strcmp(fs, sched) : fs != NULL))
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s%s", used ? "," : "",
+				 sched_flag_names[i].name);
+	}
+}
+
+/* -b LIST, for scheduler @sched, as ipvsadm's parse_sched_flags(). */
+static int parse_sched_flags(struct parser *p, const char *arg,
+			     const char *sched, uint32_t *out)
+{
+	const char *s = arg;
+	size_t i, len;
+
+	*out = 0;
+	while (*s) {
+		len = strcspn(s, ",");
+		if (!len) {
+			s++;
+			continue;
+		}
+		for (i = 0; i < N_SCHED_FLAG_NAMES; i++)
+			if (strlen(sched_flag_names[i].name) == len &&
+			    !strncmp(s, sched_flag_names[i].name, len))
+				break;
+		if (i == N_SCHED_FLAG_NAMES) {
+			if (len == 6 && !strncmp(s, "flag-3", 6))
+				return fail(p, "scheduler flag 'flag-3' in '--sched-flags %s' is not supported by halb",
+					    arg);
+			return fail(p, "invalid scheduler flag '%.*s' in '--sched-flags %s' (sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2)",
+				    (int)len, s, arg);
+		}
+		if (sched_flag_names[i].sched &&
+		    strcmp(sched_flag_names[i].sched, sched))
+			return fail(p, "incompatible scheduler flag '%s' in '--sched-flags %s' (scheduler is '%s')",
+				    sched_flag_names[i].name, arg, sched);
+		*out |= sched_flag_names[i].flag;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	if (!*out)
+		return fail(p, "invalid --sched-flags '%s': no flag given", arg);
+	return 0;
+}
+
 static int set_cmd(struct parser *p, enum halbctl_cmd cmd)
 {
 	if (p->a->cmd != HALBCTL_CMD_NONE && p->a->cmd != cmd)
@@ -306,7 +432,9 @@ static int parse_netmask(struct parser *p, const char *s, int af)
 	uint32_t h;
 	long v;
 
-	if (parse_num(s, 0, af == AF_INET6 ? 128 : 32, &v) == 0) {
+	/* ipvsadm takes 1-128 for IPv6 */
+	if (parse_num(s, af == AF_INET6 ? 1 : 0, af == AF_INET6 ? 128 : 32,
+		      &v) == 0) {
 		p->a->svc.netmask = v;
 		return 0;
 	}
@@ -344,8 +472,16 @@ static int handle_opt(struct parser *p, const struct opt_def *d,
 	case 'R': return set_cmd(p, HALBCTL_CMD_RESTORE);
 	case 'S': return set_cmd(p, HALBCTL_CMD_SAVE);
 	case 'f':
-		return fail(p, "fwmark services (-f %s) are not supported yet",
-			    val);
+		if (set_opt(p, O(SERVICE)))
+			return -1;
+		p->svc_arg = val;
+		p->fwmark = true;
+		/* ipvsadm: 1 to UINT_MAX, decimal */
+		if (parse_num(val, 1, UINT32_MAX, &v) < 0)
+			return fail(p, "invalid fwmark value '%s' (1-%u)", val,
+				    UINT32_MAX);
+		a->svc.fwmark = v;
+		return 0;
 	case 't':
 	case 'u':
 		if (set_opt(p, O(SERVICE)))
@@ -404,6 +540,39 @@ static int handle_opt(struct parser *p, const struct opt_def *d,
 		else
 			a->dest.l_thresh = v;
 		return 0;
+	case 'o': return set_opt(p, O(ONEPACKET));
+	case TAG_SCHED_FLAGS:
+		p->sched_flags_arg = val;
+		return set_opt(p, O(SCHED_FLAGS));
+	case TAG_PERSISTCONN: return set_opt(p, O(PERSISTCONN));
+	case TAG_NODEST:
+		if (set_opt(p, O(NODEST)))
+			return -1;
+		for (v = 0; v <= HALB_NODEST_MAX; v++)
+			if (!strcmp(val, halbctl_nodest_name(v)))
+				break;
+		if (v > HALB_NODEST_MAX)
+			return fail(p, "invalid --nodest-policy '%s' (keep, expire, reset or reschedule)",
+				    val);
+		a->svc.nodest = v;
+		a->svc.has |= HALB_SVC_HAS_NODEST;
+		return 0;
+	case TAG_MH_SIZE:
+		if (set_opt(p, O(MH_SIZE)))
+			return -1;
+		if (parse_num(val, HALB_MH_SIZE_MIN, HALB_MH_SIZE_MAX, &v) < 0 ||
+		    !is_prime(v))
+			return fail(p, "invalid --mh-size '%s' (a prime from %d to %d)",
+				    val, HALB_MH_SIZE_MIN, HALB_MH_SIZE_MAX);
+		a->svc.mh_size = v;
+		a->svc.has |= HALB_SVC_HAS_MH_SIZE;
+		return 0;
+	case TAG_STANDBY:
+	case TAG_NO_STANDBY:
+		if (a->opts & O(STANDBY))
+			return fail(p, "more than one of --standby and --no-standby given");
+		p->standby = d->id == TAG_STANDBY;
+		return set_opt(p, O(STANDBY));
 	case 'n': return set_opt(p, O(NUMERIC));
 	case 'c': return set_opt(p, O(CONNECTION));
 	case '6': return set_opt(p, O(IPV6));
@@ -445,6 +614,78 @@ static int check_opts(struct parser *p)
 	if (a->cmd == HALBCTL_CMD_LIST && (a->opts & O(CONNECTION)) &&
 	    (a->opts & O(SERVICE)))
 		return fail(p, "The option 'service-address' conflicts with the 'connection' option in the 'list' command");
+	if (a->cmd == HALBCTL_CMD_LIST && (a->opts & O(CONNECTION)) &&
+	    (a->opts & (O(STATS) | O(RATE) | O(THRESHOLDS))))
+		return fail(p, "options conflicts in the list command");
+	return 0;
+}
+
+/* The service key: -t/-u address and port, or -f mark and -6. */
+static int finish_key(struct parser *p)
+{
+	struct halbctl_args *a = p->a;
+	struct halb_service *s = &a->svc;
+
+	if (!(a->opts & O(SERVICE)))
+		return 0;
+	if (p->fwmark) {
+		/* as ipvsadm: an IPv4 fwmark service unless -6 */
+		s->af = (a->opts & O(IPV6)) ? AF_INET6 : AF_INET;
+		s->protocol = 0;
+		return 0;
+	}
+	if (!s->port)
+		return fail(p, "missing port in service address '%s'",
+			    p->svc_arg);
+	if ((a->opts & O(IPV6)) && s->af != AF_INET6)
+		return fail(p, "-6 given but '%s' is not an IPv6 address",
+			    p->svc_arg);
+	return 0;
+}
+
+/* -A/-E: every attribute, as ipvsadm sends them, and halb's own. */
+static int finish_svc_attrs(struct parser *p)
+{
+	struct halbctl_args *a = p->a;
+	struct halb_service *s = &a->svc;
+	uint32_t sflags;
+
+	/* as ipvsadm: -E sets every attribute, omitted ones to defaults */
+	if (!(a->opts & O(SCHEDULER)))
+		strcpy(s->sched, HALBCTL_DEF_SCHED);
+	s->has |= HALB_SVC_HAS_FLAGS;
+	s->netmask = s->af == AF_INET6 ? 128 : 32;
+	if (p->netmask_arg && parse_netmask(p, p->netmask_arg, s->af) < 0)
+		return -1;
+	if (a->opts & O(PERSISTENT)) {
+		s->flags |= HALB_SVC_F_PERSISTENT;
+		s->timeout = p->timeout;
+		s->has |= HALB_SVC_HAS_TIMEOUT | HALB_SVC_HAS_NETMASK;
+	} else {
+		s->netmask = 0;
+	}
+	if (a->opts & O(ONEPACKET)) {
+		/* ipvsadm's check and wording; fwmark services may have it */
+		if (!p->fwmark && s->protocol != IPPROTO_UDP)
+			return fail(p, "One-Packet Scheduling is only for UDP virtual services (-o with -t %s)",
+				    p->svc_arg);
+		s->flags |= HALB_SVC_F_ONEPACKET;
+	}
+	if (p->sched_flags_arg) {
+		if (parse_sched_flags(p, p->sched_flags_arg, s->sched,
+				      &sflags) < 0)
+			return -1;
+		s->flags |= sflags;
+	}
+	if ((a->opts & O(MH_SIZE)) && strcmp(s->sched, "mh"))
+		return fail(p, "--mh-size %u is for the mh scheduler only (scheduler is '%s')",
+			    s->mh_size, s->sched);
+	if (a->opts & O(STANDBY)) {
+		if (p->standby)
+			s->flags |= HALB_SVC_F_STANDBY;
+	} else if (a->cmd == HALBCTL_CMD_EDIT_SVC) {
+		a->keep_flags = HALB_SVC_F_STANDBY;
+	}
 	return 0;
 }
 
@@ -454,36 +695,17 @@ static int finish(struct parser *p)
 	struct halbctl_args *a = p->a;
 	struct halb_service *s = &a->svc;
 	struct halb_dest *d = &a->dest;
-	int plen;
 
-	if (a->opts & O(SERVICE)) {
-		if (!s->port)
-			return fail(p, "missing port in service address '%s'",
-				    p->svc_arg);
-		if ((a->opts & O(IPV6)) && s->af != AF_INET6)
-			return fail(p, "-6 given but '%s' is not an IPv6 address",
-				    p->svc_arg);
-	}
-	plen = s->af == AF_INET6 ? 128 : 32;
-	if (a->cmd == HALBCTL_CMD_ADD_SVC || a->cmd == HALBCTL_CMD_EDIT_SVC) {
-		/* as ipvsadm: -E sets every attribute, omitted ones to defaults */
-		if (!(a->opts & O(SCHEDULER)))
-			strcpy(s->sched, HALBCTL_DEF_SCHED);
-		s->has |= HALB_SVC_HAS_FLAGS;
-		if (a->opts & O(PERSISTENT)) {
-			s->flags |= HALB_SVC_F_PERSISTENT;
-			s->timeout = p->timeout;
-			s->netmask = plen;
-			if (p->netmask_arg &&
-			    parse_netmask(p, p->netmask_arg, s->af) < 0)
-				return -1;
-			s->has |= HALB_SVC_HAS_TIMEOUT | HALB_SVC_HAS_NETMASK;
-		}
-	}
+	if (finish_key(p))
+		return -1;
+	if ((a->cmd == HALBCTL_CMD_ADD_SVC || a->cmd == HALBCTL_CMD_EDIT_SVC) &&
+	    finish_svc_attrs(p))
+		return -1;
 	if (a->opts & O(SERVER)) {
 		if (d->af != s->af)
-			return fail(p, "real server '%s' and virtual service '%s' are of different address families",
-				    p->dest_arg, p->svc_arg);
+			return fail(p, "real server '%s' and virtual service '%s%s' are of different address families",
+				    p->dest_arg,
+				    p->fwmark ? "-f " : "", p->svc_arg);
 		if (!d->port)
 			d->port = s->port;
 	}
@@ -525,10 +747,12 @@ static int parse_long(struct parser *p, int argc, char **argv, int *i)
 	const struct opt_def *d;
 	const char *val = NULL;
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	char shown[40];
 
 	d = find_long(name, len);
 	if (!d)
 		return fail(p, "unknown option '--%.*s'", (int)len, name);
+	snprintf(shown, sizeof(shown), "--%s", d->lname);
 	if (eq) {
 		if (d->arg == ARG_NONE)
 			return fail(p, "option '--%s' takes no value",
@@ -542,7 +766,7 @@ static int parse_long(struct parser *p, int argc, char **argv, int *i)
 		   argv[*i + 1][0] != '-') {
 		val = argv[++*i];
 	}
-	return handle_opt(p, d, val, argv[*i]);
+	return handle_opt(p, d, val, shown);
 }
 
 static int parse_short(struct parser *p, int argc, char **argv, int *i)
@@ -553,6 +777,11 @@ static int parse_short(struct parser *p, int argc, char **argv, int *i)
 	for (; *s; s++) {
 		const struct opt_def *d = find_short((unsigned char)*s);
 		const char *val = NULL;
+
+		/* ipvsadm's -b (--sched-flags) on services, FULLNAT on servers */
+		if (*s == 'b' && (p->a->cmd == HALBCTL_CMD_ADD_SVC ||
+				  p->a->cmd == HALBCTL_CMD_EDIT_SVC))
+			d = find_long("sched-flags", 11);
 
 		shown[1] = *s;
 		if (!d)

@@ -51,7 +51,14 @@ enum halbctl_opt {
 	HALBCTL_OPT_EXACT	= 1U << 15,
 	HALBCTL_OPT_JSON	= 1U << 16,
 	HALBCTL_OPT_IPV6	= 1U << 17,
-	HALBCTL_OPT_COUNT	= 18,
+	HALBCTL_OPT_ONEPACKET	= 1U << 18,
+	HALBCTL_OPT_SCHED_FLAGS	= 1U << 19,
+	HALBCTL_OPT_PERSISTCONN	= 1U << 20,
+	/* halb's own, long options only */
+	HALBCTL_OPT_NODEST	= 1U << 21,
+	HALBCTL_OPT_MH_SIZE	= 1U << 22,
+	HALBCTL_OPT_STANDBY	= 1U << 23,
+	HALBCTL_OPT_COUNT	= 24,
 };
 
 struct halbctl_args {
@@ -59,6 +66,12 @@ struct halbctl_args {
 	unsigned int opts;		/* enum halbctl_opt */
 	struct halb_service svc;	/* key + attributes to send */
 	struct halb_dest dest;
+	/*
+	 * -E: flag bits that no option set or cleared (HALB_SVC_F_STANDBY
+	 * without --standby/--no-standby), to be taken from the service as
+	 * it is, since HALB_SVC_A_FLAGS replaces the whole word.
+	 */
+	uint32_t keep_flags;
 };
 
 /* Persistence timeout when -p has no value, as in ipvsadm 1.31. */
@@ -66,6 +79,20 @@ struct halbctl_args {
 /* ipvsadm's MAX_TIMEOUT: 31 days. */
 #define HALBCTL_MAX_TIMEOUT	(86400 * 31)
 #define HALBCTL_DEF_SCHED	"wlc"
+/* What the module does when no --nodest-policy was ever given. */
+#define HALBCTL_DEF_NODEST	HALB_NODEST_KEEP
+
+/* "keep", "expire", ... for enum halb_nodest_policy; NULL if out of range. */
+const char *halbctl_nodest_name(uint8_t policy);
+
+/**
+ * halbctl_sched_flags_str() - ipvsadm's names of a service's sched flags.
+ * @sched: the scheduler: "sh" and "mh" have names of their own
+ *         (sh-fallback, mh-port, ...), any other shows flag-1/flag-2
+ * @buf: "" when the service has none, else e.g. "sh-fallback,sh-port"
+ */
+void halbctl_sched_flags_str(const char *sched, uint32_t flags, char *buf,
+			     size_t len);
 
 /**
  * halbctl_parse_args() - parse an ipvsadm-style command line.

@@ -25,8 +25,10 @@ static void free_snapshot(struct halbctl_snapshot *snap)
 {
 	size_t i;
 
-	for (i = 0; i < snap->n_svcs; i++)
+	for (i = 0; i < snap->n_svcs; i++) {
 		free(snap->svcs[i].dests);
+		free(snap->svcs[i].persist_conns);
+	}
 	free(snap->svcs);
 }
 
@@ -101,6 +103,8 @@ static unsigned int list_fmt(const struct halbctl_args *a)
 		fmt |= HALBCTL_FMT_EXACT;
 	if (a->opts & HALBCTL_OPT_NOSORT)
 		fmt |= HALBCTL_FMT_NOSORT;
+	if (a->opts & HALBCTL_OPT_PERSISTCONN)
+		fmt |= HALBCTL_FMT_PERSISTCONN;
 	if (a->opts & HALBCTL_OPT_SERVICE)
 		fmt |= HALBCTL_FMT_ONE;
 	if (a->cmd == HALBCTL_CMD_SAVE)
@@ -122,6 +126,20 @@ static int do_list(struct halb_handle *h, const struct halbctl_args *a)
 		return ret;
 	if (!(fmt & HALBCTL_FMT_NOSORT))
 		halbctl_sort(&snap);
+	if ((fmt & HALBCTL_FMT_PERSISTCONN) && !(a->opts & HALBCTL_OPT_JSON)) {
+		/* the module counts no templates per real server: count them */
+		struct halb_conn *c = NULL;
+		size_t n = 0;
+
+		ret = halb_list_conns(h, &c, &n);
+		if (!ret)
+			ret = halbctl_count_persist(&snap, c, n);
+		free(c);
+		if (ret) {
+			free_snapshot(&snap);
+			return ret;
+		}
+	}
 	if (a->opts & HALBCTL_OPT_JSON)
 		halbctl_json_list(stdout, &snap, !key);
 	else
@@ -142,9 +160,29 @@ static int do_conns(struct halb_handle *h, const struct halbctl_args *a)
 	if (a->opts & HALBCTL_OPT_JSON)
 		halbctl_json_conns(stdout, c, n);
 	else
-		halbctl_print_conns(stdout, c, n);
+		halbctl_print_conns(stdout, c, n, list_fmt(a));
 	free(c);
 	return 0;
+}
+
+/*
+ * -E: HALB_SVC_A_FLAGS replaces the whole word, but --standby is halb's and
+ * an ipvsadm-style -E that does not mention it must not clear it (halbd
+ * sets it): take the bits of @a->keep_flags from the service as it is.
+ */
+static int edit_service(struct halb_handle *h, const struct halbctl_args *a)
+{
+	struct halb_service svc = a->svc, cur = a->svc;
+	int ret;
+
+	if (a->keep_flags) {
+		ret = halb_get_service(h, &cur);
+		if (ret)
+			return ret;
+		svc.flags = (svc.flags & ~a->keep_flags) |
+			    (cur.flags & a->keep_flags);
+	}
+	return halb_edit_service(h, &svc);
 }
 
 int halbctl_exec(struct halb_handle *h, const struct halbctl_args *a)
@@ -155,7 +193,7 @@ int halbctl_exec(struct halb_handle *h, const struct halbctl_args *a)
 	case HALBCTL_CMD_ADD_SVC:
 		return halb_add_service(h, &a->svc);
 	case HALBCTL_CMD_EDIT_SVC:
-		return halb_edit_service(h, &a->svc);
+		return edit_service(h, a);
 	case HALBCTL_CMD_DEL_SVC:
 		return halb_del_service(h, &a->svc);
 	case HALBCTL_CMD_FLUSH:

@@ -8,11 +8,13 @@
  * Addresses are always printed numerically: halbctl never resolves names.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "halbctl/args.h"
 #include "halbctl/format.h"
 
 void halbctl_addrport(char *buf, size_t len, int af,
@@ -27,10 +29,22 @@ void halbctl_addrport(char *buf, size_t len, int af,
 		snprintf(buf, len, "%s:%u", a, port);
 }
 
+/*
+ * ipvsadm (libipvs ipvs_cmp_services) orders by fwmark first, as the int
+ * difference of the two marks: marks from 2^31 up come before the
+ * services without one (mark 0), the smaller marks after them.  Comparing
+ * the marks as signed 32-bit numbers gives that order and stays a total
+ * order; then family, protocol, address and port.
+ */
 static int svc_cmp(const void *a, const void *b)
 {
-	return halb_service_cmp(&((const struct halbctl_svc_entry *)a)->svc,
-				&((const struct halbctl_svc_entry *)b)->svc);
+	const struct halb_service *x = &((const struct halbctl_svc_entry *)a)->svc;
+	const struct halb_service *y = &((const struct halbctl_svc_entry *)b)->svc;
+	int32_t mx = (int32_t)x->fwmark, my = (int32_t)y->fwmark;
+
+	if (mx != my)
+		return mx < my ? -1 : 1;
+	return halb_service_cmp(x, y);
 }
 
 static int dest_cmp(const void *a, const void *b)
@@ -74,6 +88,7 @@ static void print_largenum(FILE *f, uint64_t i, unsigned int fmt)
 
 static void print_title(FILE *f, unsigned int fmt)
 {
+	/* ipvsadm's precedence: stats, rate, thresholds, persistent-conn */
 	if (fmt & HALBCTL_FMT_STATS)
 		fprintf(f, "%-33s %8s %8s %8s %8s %8s\n"
 			"  -> RemoteAddress:Port\n",
@@ -89,6 +104,11 @@ static void print_title(FILE *f, unsigned int fmt)
 			"  -> RemoteAddress:Port\n",
 			"Prot LocalAddress:Port",
 			"Uthreshold", "Lthreshold", "ActiveConn", "InActConn");
+	else if (fmt & HALBCTL_FMT_PERSISTCONN)
+		fprintf(f, "%-33s %-9s %-11s %-10s %-10s\n"
+			"  -> RemoteAddress:Port\n",
+			"Prot LocalAddress:Port",
+			"Weight", "PersistConn", "ActiveConn", "InActConn");
 	else if (!(fmt & HALBCTL_FMT_RULE))
 		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n"
 			"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
@@ -146,11 +166,20 @@ static void print_stats5(FILE *f, const struct halb_stats *st,
 	print_largenum(f, st->outbytes, fmt);
 }
 
+static void print_rates5(FILE *f, const struct halb_stats *st,
+			 unsigned int fmt)
+{
+	print_largenum(f, st->cps, fmt);
+	print_largenum(f, st->inpps, fmt);
+	print_largenum(f, st->outpps, fmt);
+	print_largenum(f, st->inbps, fmt);
+	print_largenum(f, st->outbps, fmt);
+}
+
 static void print_dest(FILE *f, const char *svc_name,
 		       const struct halb_service *s, const struct halb_dest *d,
-		       unsigned int fmt)
+		       uint32_t persist_conns, unsigned int fmt)
 {
-	static const struct halb_stats zero;
 	char dname[64];
 
 	halbctl_addrport(dname, sizeof(dname), s->af, &d->addr, d->port);
@@ -166,14 +195,19 @@ static void print_dest(FILE *f, const char *svc_name,
 		print_stats5(f, &d->stats, fmt);
 		fprintf(f, "\n");
 	} else if (fmt & HALBCTL_FMT_RATE) {
-		/* the ABI has no rate estimator: rates read as zero */
-		fprintf(f, "  -> %-28s %8u %8u %8u", dname, 0, 0, 0);
-		print_largenum(f, zero.inbytes, fmt);
-		print_largenum(f, zero.outbytes, fmt);
+		/* as ipvsadm: the three small rates never scaled */
+		fprintf(f, "  -> %-28s %8" PRIu64 " %8" PRIu64 " %8" PRIu64,
+			dname, d->stats.cps, d->stats.inpps, d->stats.outpps);
+		print_largenum(f, d->stats.inbps, fmt);
+		print_largenum(f, d->stats.outbps, fmt);
 		fprintf(f, "\n");
 	} else if (fmt & HALBCTL_FMT_THRESHOLDS) {
 		fprintf(f, "  -> %-28s %-10u %-10u %-10u %-10u\n", dname,
 			d->u_thresh, d->l_thresh, d->active_conns,
+			d->inact_conns);
+	} else if (fmt & HALBCTL_FMT_PERSISTCONN) {
+		fprintf(f, "  -> %-28s %-9u %-11u %-10u %-10u\n", dname,
+			d->weight, persist_conns, d->active_conns,
 			d->inact_conns);
 	} else {
 		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u\n", dname,
@@ -182,49 +216,110 @@ static void print_dest(FILE *f, const char *svc_name,
 	}
 }
 
+/* "FWM  1 IPv6" / "TCP  192.0.2.1:80", or "-f 1 -6" / "-t 192.0.2.1:80" */
+static void service_name(char *buf, size_t len, const struct halb_service *s,
+			 unsigned int fmt)
+{
+	bool rule = fmt & HALBCTL_FMT_RULE;
+	bool v6 = s->af == AF_INET6;
+	char vname[64];
+
+	if (s->fwmark) {
+		/*
+		 * ipvsadm prints the mark with %d, so a mark from 2^31 up
+		 * shows negative, and its own -R refuses that: halbctl
+		 * prints it unsigned.
+		 */
+		if (rule)
+			snprintf(buf, len, "-f %u%s", s->fwmark,
+				 v6 ? " -6" : "");
+		else
+			snprintf(buf, len, "FWM  %u%s", s->fwmark,
+				 v6 ? " IPv6" : "");
+		return;
+	}
+	halbctl_addrport(vname, sizeof(vname), s->af, &s->addr, s->port);
+	if (rule) {
+		snprintf(buf, len, "%s %s",
+			 s->protocol == IPPROTO_TCP ? "-t" : "-u", vname);
+	} else {
+		snprintf(buf, len, "%s  %s",
+			 s->protocol == IPPROTO_TCP ? "TCP" : "UDP", vname);
+		if (!v6 && len > 33)
+			buf[33] = '\0';
+	}
+}
+
+/* ipvsadm's -S: -p, -M, --pe, -o, -b; then halb's own when not default */
+static void print_rule_attrs(FILE *f, const struct halb_service *s)
+{
+	char sflags[64];
+
+	if (s->flags & HALB_SVC_F_PERSISTENT) {
+		fprintf(f, " -p %u", s->timeout);
+		print_mask(f, s, "-M");
+	}
+	if (s->flags & HALB_SVC_F_ONEPACKET)
+		fprintf(f, " -o");
+	halbctl_sched_flags_str(s->sched, s->flags, sflags, sizeof(sflags));
+	if (sflags[0])
+		fprintf(f, " -b %s", sflags);
+	if ((s->has & HALB_SVC_HAS_NODEST) && s->nodest != HALBCTL_DEF_NODEST &&
+	    halbctl_nodest_name(s->nodest))
+		fprintf(f, " --nodest-policy %s",
+			halbctl_nodest_name(s->nodest));
+	if ((s->has & HALB_SVC_HAS_MH_SIZE) && s->mh_size &&
+	    s->mh_size != HALB_MH_SIZE_DEFAULT)
+		fprintf(f, " --mh-size %u", s->mh_size);
+	if (s->flags & HALB_SVC_F_STANDBY)
+		fprintf(f, " --standby");
+}
+
+/* ipvsadm -L: "rr (sh-port) persistent 300 mask 64 ops"; then " standby" */
+static void print_list_attrs(FILE *f, const struct halb_service *s)
+{
+	char sflags[64];
+
+	fprintf(f, " %s", s->sched);
+	halbctl_sched_flags_str(s->sched, s->flags, sflags, sizeof(sflags));
+	if (sflags[0])
+		fprintf(f, " (%s)", sflags);
+	if (s->flags & HALB_SVC_F_PERSISTENT) {
+		fprintf(f, " persistent %u", s->timeout);
+		print_mask(f, s, "mask");
+	}
+	if (s->flags & HALB_SVC_F_ONEPACKET)
+		fprintf(f, " ops");
+	if (s->flags & HALB_SVC_F_STANDBY)
+		fprintf(f, " standby");
+}
+
 static void print_service(FILE *f, const struct halbctl_svc_entry *e,
 			  unsigned int fmt)
 {
-	static const struct halb_stats zero;
 	const struct halb_service *s = &e->svc;
-	bool tcp = s->protocol == IPPROTO_TCP;
-	char vname[64], svc_name[80];
+	char svc_name[80];
 	size_t i;
 
-	halbctl_addrport(vname, sizeof(vname), s->af, &s->addr, s->port);
-	if (fmt & HALBCTL_FMT_RULE) {
-		snprintf(svc_name, sizeof(svc_name), "%s %s",
-			 tcp ? "-t" : "-u", vname);
-	} else {
-		snprintf(svc_name, sizeof(svc_name), "%s  %s",
-			 tcp ? "TCP" : "UDP", vname);
-		if (s->af != AF_INET6)
-			svc_name[33] = '\0';
-	}
-
+	service_name(svc_name, sizeof(svc_name), s, fmt);
 	if (fmt & HALBCTL_FMT_RULE) {
 		fprintf(f, "-A %s -s %s", svc_name, s->sched);
-		if (s->flags & HALB_SVC_F_PERSISTENT) {
-			fprintf(f, " -p %u", s->timeout);
-			print_mask(f, s, "-M");
-		}
+		print_rule_attrs(f, s);
 	} else if (fmt & HALBCTL_FMT_STATS) {
 		fprintf(f, "%-33s", svc_name);
 		print_stats5(f, &s->stats, fmt);
 	} else if (fmt & HALBCTL_FMT_RATE) {
 		fprintf(f, "%-33s", svc_name);
-		print_stats5(f, &zero, fmt);
+		print_rates5(f, &s->stats, fmt);
 	} else {
-		fprintf(f, "%s %s", svc_name, s->sched);
-		if (s->flags & HALB_SVC_F_PERSISTENT) {
-			fprintf(f, " persistent %u", s->timeout);
-			print_mask(f, s, "mask");
-		}
+		fprintf(f, "%s", svc_name);
+		print_list_attrs(f, s);
 	}
 	fprintf(f, "\n");
 
 	for (i = 0; i < e->n_dests; i++)
-		print_dest(f, svc_name, s, &e->dests[i], fmt);
+		print_dest(f, svc_name, s, &e->dests[i],
+			   e->persist_conns ? e->persist_conns[i] : 0, fmt);
 }
 
 void halbctl_print_list(FILE *f, const struct halbctl_snapshot *snap,
@@ -242,29 +337,96 @@ void halbctl_print_list(FILE *f, const struct halbctl_snapshot *snap,
 		print_service(f, &snap->svcs[i], fmt);
 }
 
-void halbctl_print_conns(FILE *f, const struct halb_conn *c, size_t n)
+static bool addr_eq(int af, const union halb_addr *a,
+		    const union halb_addr *b)
+{
+	return af == AF_INET6 ? !memcmp(&a->v6, &b->v6, sizeof(a->v6)) :
+				a->v4.s_addr == b->v4.s_addr;
+}
+
+/* Is @c a persistence template of service @s? */
+static bool template_of(const struct halb_conn *c,
+			const struct halb_service *s)
+{
+	if (!(c->flags & HALB_CONN_F_TEMPLATE) || c->af != s->af ||
+	    c->fwmark != s->fwmark)
+		return false;
+	if (s->fwmark)
+		return true;
+	return c->protocol == s->protocol && c->vport == s->port &&
+	       addr_eq(s->af, &c->vaddr, &s->addr);
+}
+
+int halbctl_count_persist(struct halbctl_snapshot *snap,
+			  const struct halb_conn *c, size_t n)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < snap->n_svcs; i++) {
+		struct halbctl_svc_entry *e = &snap->svcs[i];
+
+		free(e->persist_conns);
+		e->persist_conns = calloc(e->n_dests ? e->n_dests : 1,
+					  sizeof(*e->persist_conns));
+		if (!e->persist_conns)
+			return -ENOMEM;
+		for (k = 0; k < n; k++) {
+			if (!template_of(&c[k], &e->svc))
+				continue;
+			for (j = 0; j < e->n_dests; j++)
+				if (c[k].dport == e->dests[j].port &&
+				    addr_eq(e->svc.af, &c[k].daddr,
+					    &e->dests[j].addr)) {
+					e->persist_conns[j]++;
+					break;
+				}
+		}
+	}
+	return 0;
+}
+
+void halbctl_print_conns(FILE *f, const struct halb_conn *c, size_t n,
+			 unsigned int fmt)
 {
 	char cname[64], vname[64], dname[64], expire[16];
 	size_t i;
 
 	fprintf(f, "IPVS connection entries\n");
-	fprintf(f, "pro expire %-11s %-18s %-18s %s\n",
-		"state", "source", "virtual", "destination");
+	if (fmt & HALBCTL_FMT_PERSISTCONN)
+		/* halb has no persistence engines: the pe columns stay empty */
+		fprintf(f, "pro expire %-11s %-18s %-18s %-18s %-16s %s\n",
+			"state", "source", "virtual", "destination",
+			"pe name", "pe_data");
+	else
+		fprintf(f, "pro expire %-11s %-18s %-18s %s\n",
+			"state", "source", "virtual", "destination");
 	for (i = 0; i < n; i++, c++) {
 		unsigned int secs = c->expires_ms / 1000;
+		const char *proto = c->protocol == IPPROTO_TCP ? "TCP" :
+				    c->protocol == IPPROTO_UDP ? "UDP" : "IP";
+		union halb_addr vaddr = c->vaddr;
+		uint16_t vport = c->vport;
 
+		if ((c->flags & HALB_CONN_F_TEMPLATE) && c->fwmark) {
+			/*
+			 * IPVS keys a fwmark service's template by
+			 * <IPPROTO_IP, client, 0, mark, 0>, the mark
+			 * standing in the first 32 bits of the virtual
+			 * address: ipvsadm shows "IP ... 0.0.0.1:0".
+			 */
+			proto = "IP";
+			memset(&vaddr, 0, sizeof(vaddr));
+			vaddr.v4.s_addr = htonl(c->fwmark);
+			vport = 0;
+		}
 		halbctl_addrport(cname, sizeof(cname), c->af, &c->caddr,
 				 c->cport);
-		halbctl_addrport(vname, sizeof(vname), c->af, &c->vaddr,
-				 c->vport);
+		halbctl_addrport(vname, sizeof(vname), c->af, &vaddr, vport);
 		halbctl_addrport(dname, sizeof(dname), c->af, &c->daddr,
 				 c->dport);
 		snprintf(expire, sizeof(expire), "%02u:%02u", secs / 60,
 			 secs % 60);
-		fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n",
-			c->protocol == IPPROTO_TCP ? "TCP" :
-			c->protocol == IPPROTO_UDP ? "UDP" : "IP",
-			expire, halb_conn_state_name(c->state), cname, vname,
-			dname);
+		fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n", proto, expire,
+			halb_conn_state_name(c->state), cname, vname, dname);
 	}
 }

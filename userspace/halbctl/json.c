@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "halbctl/args.h"
 #include "halbctl/format.h"
 
 #define JW_DEPTH	16
@@ -102,6 +103,12 @@ static void jw_u64(struct jw *w, const char *key, uint64_t v)
 	fprintf(w->f, "%" PRIu64, v);
 }
 
+static void jw_null(struct jw *w, const char *key)
+{
+	jw_member(w, key);
+	fputs("null", w->f);
+}
+
 static void jw_addr(struct jw *w, const char *key, int af,
 		    const union halb_addr *a)
 {
@@ -125,6 +132,11 @@ static void jw_stats(struct jw *w, const struct halb_stats *st)
 	jw_u64(w, "inbytes", st->inbytes);
 	jw_u64(w, "outbytes", st->outbytes);
 	jw_u64(w, "drops", st->drops);
+	jw_u64(w, "cps", st->cps);
+	jw_u64(w, "inpps", st->inpps);
+	jw_u64(w, "outpps", st->outpps);
+	jw_u64(w, "inbps", st->inbps);
+	jw_u64(w, "outbps", st->outbps);
 	jw_close(w, '}');
 }
 
@@ -160,23 +172,60 @@ static void jw_dest(struct jw *w, int af, const struct halb_dest *d)
 	jw_close(w, '}');
 }
 
+/* Names of the bits of a flags word, in bit order. */
+static void jw_flags(struct jw *w, const char *key, uint32_t flags,
+		     const char *const *names, unsigned int n)
+{
+	unsigned int i;
+
+	jw_open(w, key, '[');
+	for (i = 0; i < n; i++)
+		if (flags & (1U << i))
+			jw_str(w, NULL, names[i]);
+	jw_close(w, ']');
+}
+
+static const char *const svc_flag_names[] = {
+	"persistent",		/* HALB_SVC_F_PERSISTENT */
+	"ops",			/* HALB_SVC_F_ONEPACKET */
+	"hash-fallback",	/* HALB_SVC_F_HASH_FALLBACK */
+	"hash-port",		/* HALB_SVC_F_HASH_PORT */
+	"standby",		/* HALB_SVC_F_STANDBY */
+};
+
+static const char *const conn_flag_names[] = {
+	"template",		/* HALB_CONN_F_TEMPLATE */
+	"nodest",		/* HALB_CONN_F_NODEST */
+};
+
+#define N_NAMES(a)	(sizeof(a) / sizeof((a)[0]))
+
 static void jw_service(struct jw *w, const struct halbctl_svc_entry *e)
 {
 	const struct halb_service *s = &e->svc;
+	const char *nodest = halbctl_nodest_name(s->nodest);
 	size_t i;
 
 	jw_open(w, NULL, '{');
-	jw_str(w, "protocol", proto_name(s->protocol));
-	jw_str(w, "family", s->af == AF_INET6 ? "inet6" : "inet");
-	jw_addr(w, "address", s->af, &s->addr);
-	jw_u64(w, "port", s->port);
+	if (s->fwmark) {
+		/* matched by mark, any protocol, no address, no port */
+		jw_str(w, "protocol", "fwmark");
+		jw_str(w, "family", s->af == AF_INET6 ? "inet6" : "inet");
+		jw_null(w, "address");
+		jw_null(w, "port");
+	} else {
+		jw_str(w, "protocol", proto_name(s->protocol));
+		jw_str(w, "family", s->af == AF_INET6 ? "inet6" : "inet");
+		jw_addr(w, "address", s->af, &s->addr);
+		jw_u64(w, "port", s->port);
+	}
+	jw_u64(w, "fwmark", s->fwmark);
 	jw_str(w, "scheduler", s->sched);
-	jw_open(w, "flags", '[');
-	if (s->flags & HALB_SVC_F_PERSISTENT)
-		jw_str(w, NULL, "persistent");
-	jw_close(w, ']');
+	jw_flags(w, "flags", s->flags, svc_flag_names, N_NAMES(svc_flag_names));
 	jw_u64(w, "timeout", s->timeout);
 	jw_u64(w, "netmask", s->netmask);
+	jw_str(w, "nodest_policy", nodest ? nodest : "unknown");
+	jw_u64(w, "mh_size", s->mh_size);
 	jw_stats(w, &s->stats);
 	jw_open(w, "dests", '[');
 	for (i = 0; i < e->n_dests; i++)
@@ -221,6 +270,9 @@ void halbctl_json_conns(FILE *f, const struct halb_conn *c, size_t n)
 		jw_str(&w, "forward", halb_fwd_name(c->fwd));
 		jw_str(&w, "state", halb_conn_state_name(c->state));
 		jw_u64(&w, "expires_ms", c->expires_ms);
+		jw_flags(&w, "flags", c->flags, conn_flag_names,
+			 N_NAMES(conn_flag_names));
+		jw_u64(&w, "fwmark", c->fwmark);
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');

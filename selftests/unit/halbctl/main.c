@@ -30,9 +30,11 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		test_dir = argv[1];
 	printf("KTAP version 1\n1..%d\n",
-	       args_test_count() + format_test_count());
+	       args_test_count() + format_test_count() + exec_test_count());
 	args_tests();
 	format_tests();
-	printf("# halbctl unit: %d tests, %d failed\n", test_num, test_failed);
+	exec_tests();
+	printf("# halbctl unit: %d passed, %d failed\n", test_num - test_failed,
+	       test_failed);
 	return test_failed ? 1 : 0;
 }

@@ -20,5 +20,7 @@ int args_test_count(void);
 void args_tests(void);
 int format_test_count(void);
 void format_tests(void);
+int exec_test_count(void);
+void exec_tests(void);
 
 #endif

@@ -21,7 +21,8 @@ static const char *const cmd_words[] = {
 
 static const char *const opt_words[] = {
 	"n", "c", "svc", "s", "p", "M", "r", "fwd", "w", "x", "y", "stats",
-	"rate", "thresholds", "nosort", "exact", "json", "6",
+	"rate", "thresholds", "nosort", "exact", "json", "6", "o", "b",
+	"pc", "nodest", "mh", "standby",
 };
 
 static void cat(char *buf, size_t len, const char *fmt, ...)
@@ -61,7 +62,11 @@ static void describe(const struct halbctl_args *a, char *buf, size_t len)
 			sep = ",";
 		}
 	}
-	if (a->opts & HALBCTL_OPT_SERVICE) {
+	if ((a->opts & HALBCTL_OPT_SERVICE) && a->svc.fwmark) {
+		cat(buf, len, " | fwm %u %s%s", a->svc.fwmark,
+		    a->svc.af == AF_INET6 ? "inet6" : a->svc.af == AF_INET ?
+		    "inet" : "?", a->svc.protocol ? " proto!" : "");
+	} else if (a->opts & HALBCTL_OPT_SERVICE) {
 		addr_str(addr, sizeof(addr), a->svc.af, &a->svc.addr,
 			 a->svc.port);
 		cat(buf, len, " | %s %s", a->svc.protocol == IPPROTO_TCP ?
@@ -75,6 +80,12 @@ static void describe(const struct halbctl_args *a, char *buf, size_t len)
 		cat(buf, len, " timeout=%u", a->svc.timeout);
 	if (a->svc.has & HALB_SVC_HAS_NETMASK)
 		cat(buf, len, " mask=%u", a->svc.netmask);
+	if (a->svc.has & HALB_SVC_HAS_NODEST)
+		cat(buf, len, " nodest=%u", a->svc.nodest);
+	if (a->svc.has & HALB_SVC_HAS_MH_SIZE)
+		cat(buf, len, " mh=%u", a->svc.mh_size);
+	if (a->keep_flags)
+		cat(buf, len, " keep=%u", a->keep_flags);
 	if (a->opts & HALBCTL_OPT_SERVER) {
 		addr_str(addr, sizeof(addr), a->dest.af, &a->dest.addr,
 			 a->dest.port);
@@ -124,7 +135,7 @@ static const struct args_case cases[] = {
 	{ "-A -6 -u [2001:db8::1]:53",
 	  "add-service svc,6 | udp [2001:db8::1]:53 sched=wlc flags=0" },
 	{ "-E -t 192.0.2.1:80 -s rr",
-	  "edit-service svc,s | tcp 192.0.2.1:80 sched=rr flags=0" },
+	  "edit-service svc,s | tcp 192.0.2.1:80 sched=rr flags=0 keep=16" },
 	{ "-D -t 192.0.2.1:80", "delete-service svc | tcp 192.0.2.1:80" },
 	{ "--delete-service --udp-service [2001:db8::1]:53",
 	  "delete-service svc | udp [2001:db8::1]:53" },
@@ -197,8 +208,6 @@ static const struct args_case cases[] = {
 	{ "-A -u [2001:db8::1:53", "!missing ']' in '[2001:db8::1:53'" },
 	{ "-A -u [2001:db8::zz]:53", "!invalid IPv6 address in '[2001:db8::zz]:53'" },
 	{ "-A -6 -t 192.0.2.1:80", "!-6 given but '192.0.2.1:80' is not an IPv6 address" },
-	{ "-A -f 1", "!fwmark services (-f 1) are not supported yet" },
-	{ "--add-service --fwmark-service 7", "!fwmark services (-f 7) are not supported yet" },
 	{ "-A -t 192.0.2.1:80 -p 0", "!invalid persistence timeout '0' (1-2678400)" },
 	{ "-A -t 192.0.2.1:80 -p 2678401", "!invalid persistence timeout '2678401' (1-2678400)" },
 	{ "-A -t 192.0.2.1:80 -p -M 255.0.255.0", "!invalid netmask '255.0.255.0'" },
@@ -214,7 +223,7 @@ static const struct args_case cases[] = {
 	{ "-a -t 192.0.2.1:80 -r 198.51.100.2 --tun-type gre",
 	  "!tunnel type 'gre' is not supported yet" },
 	{ "-L --timeout", "!option '--timeout' is not supported yet" },
-	{ "-A -t 192.0.2.1:80 -o", "!option '-o' is not supported yet" },
+	{ "-L --pe sip", "!option '--pe' is not supported yet" },
 	{ "-L --bogus", "!unknown option '--bogus'" },
 	{ "-L -q", "!unknown option '-q'" },
 	{ "-L extra", "!unexpected argument 'extra'" },
@@ -222,6 +231,152 @@ static const struct args_case cases[] = {
 	{ "-Ln -n", "!multiple 'numeric' options specified" },
 	{ "-S -c", "!Illegal 'connection' option with the 'save' command" },
 	{ "-C -t 192.0.2.1:80", "!Illegal 'service-address' option with the 'flush' command" },
+
+	/* firewall-mark services (flags: 1 persistent, 2 ops, 4 fallback,
+	 * 8 port, 16 standby) */
+	{ "-A -f 1 -s rr", "add-service svc,s | fwm 1 inet sched=rr flags=0" },
+	{ "-A -f 1", "add-service svc | fwm 1 inet sched=wlc flags=0" },
+	{ "--add-service --fwmark-service 7 --scheduler=wrr",
+	  "add-service svc,s | fwm 7 inet sched=wrr flags=0" },
+	{ "--add-service --fwmark-service=7",
+	  "add-service svc | fwm 7 inet sched=wlc flags=0" },
+	{ "-Af 4294967295", "add-service svc | fwm 4294967295 inet sched=wlc flags=0" },
+	{ "-A -f 2 -6 -s sh", "add-service svc,s,6 | fwm 2 inet6 sched=sh flags=0" },
+	{ "-A -6 -f 2", "add-service svc,6 | fwm 2 inet6 sched=wlc flags=0" },
+	{ "-A -f 1 -s rr -p 600 -M 255.255.255.0",
+	  "add-service svc,s,p,M | fwm 1 inet sched=rr flags=1 timeout=600 mask=24" },
+	{ "-A -f 2 -6 -s rr -p -M 64",
+	  "add-service svc,s,p,M,6 | fwm 2 inet6 sched=rr flags=1 timeout=360 mask=64" },
+	{ "-A -f 6 -6 -p", "add-service svc,p,6 | fwm 6 inet6 sched=wlc flags=1 timeout=360 mask=128" },
+	{ "-E -f 3 -s wlc -o", "edit-service svc,s,o | fwm 3 inet sched=wlc flags=2 keep=16" },
+	{ "-D -f 3", "delete-service svc | fwm 3 inet" },
+	{ "-D -f 3 -6", "delete-service svc,6 | fwm 3 inet6" },
+	{ "-a -f 1 -r 127.0.0.1:0 -m -w 1",
+	  "add-server svc,r,fwd,w | fwm 1 inet | rs 127.0.0.1:0 nat w=1 x=0 y=0" },
+	{ "-a -f 1 -r 198.51.100.2",
+	  "add-server svc,r | fwm 1 inet | rs 198.51.100.2:0 dr w=1 x=0 y=0" },
+	{ "-a -f 2 -6 -r [2001:db8::2]:0 -g -w 2",
+	  "add-server svc,r,fwd,w,6 | fwm 2 inet6 | rs [2001:db8::2]:0 dr w=2 x=0 y=0" },
+	{ "-e -f 2 -6 -r [2001:db8::2] -b -w 0",
+	  "edit-server svc,r,fwd,w,6 | fwm 2 inet6 | rs [2001:db8::2]:0 fullnat w=0 x=0 y=0" },
+	{ "-d -f 1 -r 198.51.100.2", "delete-server svc,r | fwm 1 inet | rs 198.51.100.2:0" },
+	{ "-L -n -f 1", "list n,svc | fwm 1 inet" },
+	{ "-Ln -f 2 -6", "list n,svc,6 | fwm 2 inet6" },
+	{ "-Z -f 1", "zero svc | fwm 1 inet" },
+	{ "-A -f 0", "!invalid fwmark value '0' (1-4294967295)" },
+	{ "-A -f 4294967296", "!invalid fwmark value '4294967296' (1-4294967295)" },
+	{ "-A -f -1", "!invalid fwmark value '-1' (1-4294967295)" },
+	{ "-A -f 0x10", "!invalid fwmark value '0x10' (1-4294967295)" },
+	{ "-A -f 1 -t 192.0.2.1:80", "!multiple 'service-address' options specified" },
+	{ "-A -f 2 -6 -p -M 0", "!invalid netmask '0'" },
+	{ "-A -f 2 -6 -p -M 129", "!invalid netmask '129'" },
+	{ "-A -f 2 -6 -p -M 255.255.255.0", "!invalid netmask '255.255.255.0'" },
+	{ "-a -f 1 -r [2001:db8::2]",
+	  "!real server '[2001:db8::2]' and virtual service '-f 1' are of different address families" },
+	{ "-a -f 1 -6 -r 198.51.100.2",
+	  "!real server '198.51.100.2' and virtual service '-f 1' are of different address families" },
+
+	/* -o: UDP and fwmark services only, as ipvsadm */
+	{ "-A -u 192.0.2.1:53 -s rr -o", "add-service svc,s,o | udp 192.0.2.1:53 sched=rr flags=2" },
+	{ "-A -u 192.0.2.1:54 --ops -p", "add-service svc,p,o | udp 192.0.2.1:54 sched=wlc flags=3 timeout=360 mask=32" },
+	{ "-A -f 3 -o", "add-service svc,o | fwm 3 inet sched=wlc flags=2" },
+	{ "-A -t 192.0.2.1:80 -o",
+	  "!One-Packet Scheduling is only for UDP virtual services (-o with -t 192.0.2.1:80)" },
+	{ "-E -t 192.0.2.1:80 --ops",
+	  "!One-Packet Scheduling is only for UDP virtual services (-o with -t 192.0.2.1:80)" },
+	{ "-L -o", "!Illegal 'ops' option with the 'list' command" },
+	{ "-a -u 192.0.2.1:53 -r 198.51.100.2 -o",
+	  "!Illegal 'ops' option with the 'add-server' command" },
+	{ "-A -u 192.0.2.1:53 -o -o", "!multiple 'ops' options specified" },
+
+	/* -b: sched flags after -A/-E, FULLNAT after -a/-e */
+	{ "-A -t 192.0.2.1:80 -s sh -b sh-port",
+	  "add-service svc,s,b | tcp 192.0.2.1:80 sched=sh flags=8" },
+	{ "-A -t 192.0.2.1:80 -b sh-fallback,sh-port -s sh",
+	  "add-service svc,s,b | tcp 192.0.2.1:80 sched=sh flags=12" },
+	{ "-At 192.0.2.1:80 -ssh -bsh-fallback",
+	  "add-service svc,s,b | tcp 192.0.2.1:80 sched=sh flags=4" },
+	{ "-A -t 192.0.2.1:80 -s mh --sched-flags mh-fallback,mh-port",
+	  "add-service svc,s,b | tcp 192.0.2.1:80 sched=mh flags=12" },
+	{ "-A -t 192.0.2.1:80 -s mh --sched-flags=mh-port",
+	  "add-service svc,s,b | tcp 192.0.2.1:80 sched=mh flags=8" },
+	{ "-A -u 192.0.2.1:54 -s wrr -b flag-1,flag-2 -p -o",
+	  "add-service svc,s,p,o,b | udp 192.0.2.1:54 sched=wrr flags=15 timeout=360 mask=32" },
+	{ "-E -f 2 -6 -s sh -p 300 -M 64 -b sh-fallback,sh-port",
+	  "edit-service svc,s,p,M,6,b | fwm 2 inet6 sched=sh flags=13 timeout=300 mask=64 keep=16" },
+	{ "-A -t 192.0.2.1:80 -s sh -b flag-1",
+	  "add-service svc,s,b | tcp 192.0.2.1:80 sched=sh flags=4" },
+	{ "-A -t 192.0.2.1:80 -b sh-port",
+	  "!incompatible scheduler flag 'sh-port' in '--sched-flags sh-port' (scheduler is 'wlc')" },
+	{ "-A -t 192.0.2.1:80 -s sh -b mh-port",
+	  "!incompatible scheduler flag 'mh-port' in '--sched-flags mh-port' (scheduler is 'sh')" },
+	{ "-A -t 192.0.2.1:80 -s sh -b sh-port,bogus",
+	  "!invalid scheduler flag 'bogus' in '--sched-flags sh-port,bogus' (sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2)" },
+	{ "-A -t 192.0.2.1:80 -s sh -b flag-3",
+	  "!scheduler flag 'flag-3' in '--sched-flags flag-3' is not supported by halb" },
+	{ "-A -t 192.0.2.1:80 -s sh -b ,", "!invalid --sched-flags ',': no flag given" },
+	{ "-A -t 192.0.2.1:80 -s sh -b", "!option '-b' needs a value" },
+	{ "-a -t 192.0.2.1:80 -r 198.51.100.2 --sched-flags sh-port",
+	  "!Illegal 'sched-flags' option with the 'add-server' command" },
+	{ "-L --sched-flags sh-port", "!Illegal 'sched-flags' option with the 'list' command" },
+	{ "-A -t 192.0.2.1:80 -s sh -b sh-port -b sh-fallback",
+	  "!multiple 'sched-flags' options specified" },
+
+	/* halb's own: --nodest-policy, --mh-size, --standby */
+	{ "-A -u 192.0.2.1:53 --nodest-policy reschedule",
+	  "add-service svc,nodest | udp 192.0.2.1:53 sched=wlc flags=0 nodest=3" },
+	{ "-A -t 192.0.2.1:80 --nodest-policy=keep",
+	  "add-service svc,nodest | tcp 192.0.2.1:80 sched=wlc flags=0 nodest=0" },
+	{ "-E -t 192.0.2.1:80 --nodest-policy expire",
+	  "edit-service svc,nodest | tcp 192.0.2.1:80 sched=wlc flags=0 nodest=1 keep=16" },
+	{ "-A -t 192.0.2.1:80 --nodest-policy reset",
+	  "add-service svc,nodest | tcp 192.0.2.1:80 sched=wlc flags=0 nodest=2" },
+	{ "-A -t 192.0.2.1:80 --nodest-policy drop",
+	  "!invalid --nodest-policy 'drop' (keep, expire, reset or reschedule)" },
+	{ "-A -t 192.0.2.1:80 --nodest-policy Keep",
+	  "!invalid --nodest-policy 'Keep' (keep, expire, reset or reschedule)" },
+	{ "-L --nodest-policy keep", "!Illegal 'nodest-policy' option with the 'list' command" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size 251",
+	  "add-service svc,s,mh | tcp 192.0.2.1:80 sched=mh flags=0 mh=251" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size=1048573",
+	  "add-service svc,s,mh | tcp 192.0.2.1:80 sched=mh flags=0 mh=1048573" },
+	{ "-A -f 9 -s mh --mh-size 65537 -b mh-port",
+	  "add-service svc,s,b,mh | fwm 9 inet sched=mh flags=8 mh=65537" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size 250",
+	  "!invalid --mh-size '250' (a prime from 251 to 1048573)" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size 241",
+	  "!invalid --mh-size '241' (a prime from 251 to 1048573)" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size 1048583",
+	  "!invalid --mh-size '1048583' (a prime from 251 to 1048573)" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size 65536",
+	  "!invalid --mh-size '65536' (a prime from 251 to 1048573)" },
+	{ "-A -t 192.0.2.1:80 -s mh --mh-size 1e5",
+	  "!invalid --mh-size '1e5' (a prime from 251 to 1048573)" },
+	{ "-A -t 192.0.2.1:80 --mh-size 251",
+	  "!--mh-size 251 is for the mh scheduler only (scheduler is 'wlc')" },
+	{ "-A -t 192.0.2.1:80 --standby",
+	  "add-service svc,standby | tcp 192.0.2.1:80 sched=wlc flags=16" },
+	{ "-A -t 192.0.2.1:80 --no-standby",
+	  "add-service svc,standby | tcp 192.0.2.1:80 sched=wlc flags=0" },
+	{ "-E -t 192.0.2.1:80 -s rr --standby",
+	  "edit-service svc,s,standby | tcp 192.0.2.1:80 sched=rr flags=16" },
+	{ "-E -t 192.0.2.1:80 -s rr --no-standby",
+	  "edit-service svc,s,standby | tcp 192.0.2.1:80 sched=rr flags=0" },
+	{ "-E -t 192.0.2.1:80 -s rr --persistent",
+	  "edit-service svc,s,p | tcp 192.0.2.1:80 sched=rr flags=1 timeout=360 mask=32 keep=16" },
+	{ "-A -t 192.0.2.1:80 --standby --no-standby",
+	  "!more than one of --standby and --no-standby given" },
+	{ "-A -t 192.0.2.1:80 --standby=yes", "!option '--standby' takes no value" },
+	{ "-L --standby", "!Illegal 'standby' option with the 'list' command" },
+
+	/* listings */
+	{ "-Ln --persistent-conn", "list n,pc" },
+	{ "-Lnc --persistent-conn", "list n,c,pc" },
+	{ "-Ln --rate --exact", "list n,rate,exact" },
+	{ "-Lnc --stats", "!options conflicts in the list command" },
+	{ "-Lc --rate", "!options conflicts in the list command" },
+	{ "-Lc --thresholds", "!options conflicts in the list command" },
+	{ "-S --persistent-conn", "!Illegal 'persistent-conn' option with the 'save' command" },
 	{ "-D -t 192.0.2.1:80 -s rr", "!Illegal 'scheduler' option with the 'delete-service' command" },
 };
 
