@@ -27,7 +27,6 @@ static void free_snapshot(struct halbctl_snapshot *snap)
 
 	for (i = 0; i < snap->n_svcs; i++) {
 		free(snap->svcs[i].dests);
-		free(snap->svcs[i].persist_conns);
 	}
 	free(snap->svcs);
 }
@@ -126,20 +125,6 @@ static int do_list(struct halb_handle *h, const struct halbctl_args *a)
 		return ret;
 	if (!(fmt & HALBCTL_FMT_NOSORT))
 		halbctl_sort(&snap);
-	if ((fmt & HALBCTL_FMT_PERSISTCONN) && !(a->opts & HALBCTL_OPT_JSON)) {
-		/* the module counts no templates per real server: count them */
-		struct halb_conn *c = NULL;
-		size_t n = 0;
-
-		ret = halb_list_conns(h, &c, &n);
-		if (!ret)
-			ret = halbctl_count_persist(&snap, c, n);
-		free(c);
-		if (ret) {
-			free_snapshot(&snap);
-			return ret;
-		}
-	}
 	if (a->opts & HALBCTL_OPT_JSON)
 		halbctl_json_list(stdout, &snap, !key);
 	else

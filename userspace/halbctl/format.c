@@ -178,7 +178,7 @@ static void print_rates5(FILE *f, const struct halb_stats *st,
 
 static void print_dest(FILE *f, const char *svc_name,
 		       const struct halb_service *s, const struct halb_dest *d,
-		       uint32_t persist_conns, unsigned int fmt)
+		       unsigned int fmt)
 {
 	char dname[64];
 
@@ -207,7 +207,7 @@ static void print_dest(FILE *f, const char *svc_name,
 			d->inact_conns);
 	} else if (fmt & HALBCTL_FMT_PERSISTCONN) {
 		fprintf(f, "  -> %-28s %-9u %-11u %-10u %-10u\n", dname,
-			d->weight, persist_conns, d->active_conns,
+			d->weight, d->persist_conns, d->active_conns,
 			d->inact_conns);
 	} else {
 		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u\n", dname,
@@ -318,8 +318,7 @@ static void print_service(FILE *f, const struct halbctl_svc_entry *e,
 	fprintf(f, "\n");
 
 	for (i = 0; i < e->n_dests; i++)
-		print_dest(f, svc_name, s, &e->dests[i],
-			   e->persist_conns ? e->persist_conns[i] : 0, fmt);
+		print_dest(f, svc_name, s, &e->dests[i], fmt);
 }
 
 void halbctl_print_list(FILE *f, const struct halbctl_snapshot *snap,
@@ -335,54 +334,6 @@ void halbctl_print_list(FILE *f, const struct halbctl_snapshot *snap,
 	print_title(f, fmt);
 	for (i = 0; i < snap->n_svcs; i++)
 		print_service(f, &snap->svcs[i], fmt);
-}
-
-static bool addr_eq(int af, const union halb_addr *a,
-		    const union halb_addr *b)
-{
-	return af == AF_INET6 ? !memcmp(&a->v6, &b->v6, sizeof(a->v6)) :
-				a->v4.s_addr == b->v4.s_addr;
-}
-
-/* Is @c a persistence template of service @s? */
-static bool template_of(const struct halb_conn *c,
-			const struct halb_service *s)
-{
-	if (!(c->flags & HALB_CONN_F_TEMPLATE) || c->af != s->af ||
-	    c->fwmark != s->fwmark)
-		return false;
-	if (s->fwmark)
-		return true;
-	return c->protocol == s->protocol && c->vport == s->port &&
-	       addr_eq(s->af, &c->vaddr, &s->addr);
-}
-
-int halbctl_count_persist(struct halbctl_snapshot *snap,
-			  const struct halb_conn *c, size_t n)
-{
-	size_t i, j, k;
-
-	for (i = 0; i < snap->n_svcs; i++) {
-		struct halbctl_svc_entry *e = &snap->svcs[i];
-
-		free(e->persist_conns);
-		e->persist_conns = calloc(e->n_dests ? e->n_dests : 1,
-					  sizeof(*e->persist_conns));
-		if (!e->persist_conns)
-			return -ENOMEM;
-		for (k = 0; k < n; k++) {
-			if (!template_of(&c[k], &e->svc))
-				continue;
-			for (j = 0; j < e->n_dests; j++)
-				if (c[k].dport == e->dests[j].port &&
-				    addr_eq(e->svc.af, &c[k].daddr,
-					    &e->dests[j].addr)) {
-					e->persist_conns[j]++;
-					break;
-				}
-		}
-	}
-	return 0;
 }
 
 void halbctl_print_conns(FILE *f, const struct halb_conn *c, size_t n,

@@ -15,11 +15,6 @@ struct halbctl_svc_entry {
 	struct halb_service svc;
 	struct halb_dest *dests;
 	size_t n_dests;
-	/*
-	 * --persistent-conn: persistence templates bound to each of @dests
-	 * (ipvsadm's PersistConn), or NULL; see halbctl_count_persist().
-	 */
-	uint32_t *persist_conns;
 };
 
 /* What one listing shows: the info line and the services it covers. */
@@ -45,15 +40,6 @@ enum halbctl_fmt {
 /* Sort services and their real servers as ipvsadm does. */
 void halbctl_sort(struct halbctl_snapshot *snap);
 
-/**
- * halbctl_count_persist() - fill each entry's persist_conns from the
- * connection table: the templates of its service bound to each real
- * server, which is what IPVS counts as a dest's persistconns.
- * Call after halbctl_sort() (the counts follow the dests' order).
- * Return: 0 or -ENOMEM.
- */
-int halbctl_count_persist(struct halbctl_snapshot *snap,
-			  const struct halb_conn *c, size_t n);
 
 /* ipvsadm -L [--stats|--rate|--thresholds], or -S with FMT_RULE. */
 void halbctl_print_list(FILE *f, const struct halbctl_snapshot *snap,
