@@ -32,6 +32,7 @@
 static struct dst_entry *tun_route(struct net *net, const struct halb_conn *cp,
 				   union nf_inet_addr *saddr)
 {
+	struct flowi6 fl6 = {};
 	struct dst_entry *dst;
 
 	if (cp->af == AF_INET) {
@@ -46,17 +47,15 @@ static struct dst_entry *tun_route(struct net *net, const struct halb_conn *cp,
 		}
 		saddr->ip = fl4.saddr;
 		return &rt->dst;
-	} else {
-		struct flowi6 fl6 = { .daddr = cp->daddr.in6 };
-
-		dst = ip6_route_output(net, NULL, &fl6);
-		if (dst->error ||
-		    ipv6_dev_get_saddr(net, dst->dev, &cp->daddr.in6, 0, &saddr->in6)) {
-			dst_release(dst);
-			return NULL;
-		}
-		return dst;
 	}
+	fl6.daddr = cp->daddr.in6;
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error ||
+	    ipv6_dev_get_saddr(net, dst->dev, &cp->daddr.in6, 0, &saddr->in6)) {
+		dst_release(dst);
+		return NULL;
+	}
+	return dst;
 }
 
 /* Does the packet still fit once the outer header is added? */
