@@ -599,7 +599,9 @@ static void start_attempt(struct probe *p, uint64_t now)
 	p->tmo_why = "connect timeout";
 	p->why[0] = '\0';
 	probe_arm(p, now, p->timeout_ms);
-	if (p->ops->start(p, now))
+	if (!p->addr.family && p->conf->kind != CHECK_MISC)
+		probe_done(p, false, "no address to check");
+	else if (p->ops->start(p, now))
 		probe_done(p, false, "%s", p->why[0] ? p->why : "cannot start");
 }
 
