@@ -197,8 +197,9 @@ check "SIGHUP: a connection opened before the reload is served after it" \
 	grep -q "^rs[123]$" "$WORK/held"
 
 # --- health checks -----------------------------------------------------------
+pid=$(httpd_pid 2)
 t0=$(now_ms)
-kill "$(httpd_pid 2)"
+kill "$pid"
 if busywait $((BOUND_MS + SLACK_MS)) no_dest 203.0.113.1:80 192.0.2.12:80; then
 	# halbd's own time stamp of the removal (same clock), not our polling's
 	t1=$(grep -F "service TCP 203.0.113.1:80: real server 192.0.2.12:80 removed" "$LOG" |
