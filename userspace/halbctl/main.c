@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "halbctl/args.h"
+#include "halbctl/cmd_realserver.h"
 #include "halbctl/exec.h"
 
 #ifdef HALBCTL_HAVE_VRRP
@@ -126,6 +127,7 @@ static const struct {
 	const char *help;
 } subcommands[] = {
 	{ "vrrp", halbctl_cmd_vrrp, "show or change halbd's VRRP instances" },
+	{ "realserver", halbctl_cmd_realserver, "up|down|status VIP...: DR real-server set-up" },
 	{ "version", cmd_version, "print the versions of halbctl and of the module" },
 	{ "help", cmd_help, "print this help" },
 };
