@@ -41,25 +41,25 @@ dmesg_mark
 # KIND: exact | twos | mh.  Each case gets its own UDP port.
 CASES=(
 	"rr        rr    1,1,1  30 1 -                    exact"
-	"wrr       wrr   3,2,1  60 1 -                    exact"
-	"lc        lc    3,2,1  60 1 -                    exact"
-	"wlc       wlc   3,2,1  60 1 -                    exact"
-	"sed       sed   3,2,1  60 1 -                    exact"
-	"nq        nq    3,2,1  60 1 -                    exact"
+	"wrr       wrr   3,2,1  36 1 -                    exact"
+	"lc        lc    3,2,1  36 1 -                    exact"
+	"wlc       wlc   3,2,1  36 1 -                    exact"
+	"sed       sed   3,2,1  36 1 -                    exact"
+	"nq        nq    3,2,1  36 1 -                    exact"
 	"fo        fo    1,3,2  30 1 -                    exact"
 	"ovf       ovf   1,3,2  30 1 -                    exact"
-	"sh        sh    3,2,1 200 1 -                    exact"
-	"sh-port   sh    3,2,1 200 1 sh-port              exact"
-	"sh-fb     sh    3,0,1 200 1 sh-fallback          exact"
-	"sh-pfb    sh    3,0,1 200 1 sh-port,sh-fallback  exact"
-	"sh-w0     sh    3,0,1 200 1 -                    exact"
+	"sh        sh    3,2,1 128 1 -                    exact"
+	"sh-port   sh    3,2,1 128 1 sh-port              exact"
+	"sh-fb     sh    3,0,1 128 1 sh-fallback          exact"
+	"sh-pfb    sh    3,0,1 128 1 sh-port,sh-fallback  exact"
+	"sh-w0     sh    3,0,1 128 1 -                    exact"
 	"dh        dh    1,1,1  40 4 -                    exact"
 	"lblc      lblc  3,2,1  40 4 -                    exact"
 	"lblcr     lblcr 3,2,1  40 4 -                    exact"
-	"twos      twos  3,2,1 300 1 -                    twos"
-	"mh        mh    3,2,1 400 1 -                    mh"
-	"mh-port   mh    3,2,1 400 1 mh-port              mh"
-	"mh-fb     mh    3,0,1 400 1 mh-port,mh-fallback  mh"
+	"twos      twos  3,2,1 240 1 -                    twos"
+	"mh        mh    3,2,1 300 1 -                    mh"
+	"mh-port   mh    3,2,1 300 1 mh-port              mh"
+	"mh-fb     mh    3,0,1 300 1 mh-port,mh-fallback  mh"
 )
 # ipvsadm -b names to halb's HALB_SVC_F_* bits
 flag_bits() {
@@ -116,21 +116,32 @@ run_backend() {
 		case $name in
 		wlc)	# quiescing: weight 0 takes no new flows
 			adm "$be" -e -u "$VIP4:$((6000 + k))" -r "$(rs_ip4 1):53" -m -w 0
-			flows "$be" $((6000 + k)) 30 1 | sed 's/^/quiesced /' >> "$WORK/$name.$be" ;;
+			flows "$be" $((6000 + k)) 30 1 > "$WORK/quiesce.$be" ;;
 		esac
 	done
 	adm "$be" -C
 }
 
-# thresholds under load: fo sends to the heaviest server until it reaches
-# its upper threshold, then to the next (ipvsadm -x)
-run_thresholds() {
-	local be=$1 port=6100 i
-	adm "$be" -A -u "$VIP4:$port" -s fo || return 1
-	for i in 1 2 3; do
-		adm "$be" -a -u "$VIP4:$port" -r "$(rs_ip4 $i):53" -m -w $((4 - i)) -x 10 || return 1
+# thresholds under load (ipvsadm -x): fo sends to the heaviest server until
+# it reaches its upper threshold, then to the next; sh and mh with fallback
+# send the flows of a server at its threshold elsewhere
+# thresh BE NAME PORT SCHED FLAGS "W:X W:X W:X" FLOWS
+thresh() {
+	local be=$1 name=$2 port=$3 sched=$4 flags=$5 ws=$6 n=$7 i=0 wx
+	setup "$be" "$port" "$sched" 1,1,1 1 "$flags" || return 1
+	for wx in $ws; do
+		i=$((i + 1))
+		adm "$be" -e -u "$VIP4:$port" -r "$(rs_ip4 $i):53" -m -w "${wx%:*}" -x "${wx#*:}" ||
+			return 1
 	done
-	flows "$be" $port 30 1 > "$WORK/thresh.$be"
+	flows "$be" "$port" "$n" 1 > "$WORK/$name.$be"
+}
+
+run_thresholds() {
+	local be=$1
+	thresh "$be" thresh-fo 6101 fo - "3:10 2:10 1:0" 30 &&
+	thresh "$be" thresh-sh 6102 sh sh-fallback "1:20 1:0 1:0" 128 &&
+	thresh "$be" thresh-mh 6103 mh mh-port,mh-fallback "1:20 1:0 1:0" 128
 	adm "$be" -C
 }
 
@@ -142,13 +153,13 @@ for be in ipvs halb; do
 	esac
 	start=$(date +%s)
 	run_backend $be
-	run_thresholds $be || echo "setup failed" > "$WORK/thresh.$be"
+	run_thresholds $be
 	diag "$be: all cases in $(($(date +%s) - start)) s"
 done
 
 # server count of a result file: "VIP SERVER N" lines
 count() { awk -v s="$2" '$2 == s { t += $3 } END { print t + 0 }' "$1"; }
-summary() { awk '{ a[$2] += $3 } END { for (s in a) printf "%s=%d ", s, a[s] }' "$1" | tr ' ' '\n' | sort | tr '\n' ' '; }
+summary() { awk '{ a[$2] += $3 } END { for (s in a) print s "=" a[s] }' "$1" | sort | paste -sd' '; }
 
 for c in "${CASES[@]}"; do
 	read -r name sched weights n nv flags kind <<<"$c"
@@ -197,16 +208,27 @@ for c in "${CASES[@]}"; do
 	esac
 done
 
-i_f=$WORK/thresh.ipvs h_f=$WORK/thresh.halb
-if [ -s "$i_f" ] && cmp -s "$i_f" "$h_f"; then
-	ok "thresholds: fo, weights 3,2,1, -x 10 each, 30 flows: halb = IPVS ($(summary "$h_f"))"
-else
-	fail "thresholds: fo -x 10: halb ($(tr '\n' ' ' < "$h_f" 2>/dev/null)) != IPVS ($(tr '\n' ' ' < "$i_f" 2>/dev/null))"
-fi
+for t in "thresh-fo|fo, weights 3,2,1, -x 10,10,0, 30 flows" \
+	 "thresh-sh|sh -b sh-fallback, rs1 -x 20, 128 flows"; do
+	i_f=$WORK/${t%%|*}.ipvs h_f=$WORK/${t%%|*}.halb
+	if [ -s "$i_f" ] && cmp -s "$i_f" "$h_f"; then
+		ok "thresholds: ${t#*|}: halb = IPVS ($(summary "$h_f"))"
+	else
+		fail "thresholds: ${t#*|}: halb ($(tr '\n' ' ' < "$h_f" 2>/dev/null)) != IPVS ($(tr '\n' ' ' < "$i_f" 2>/dev/null))"
+	fi
+done
+h_f=$WORK/thresh-mh.halb
+check "thresholds: mh -b mh-port,mh-fallback, rs1 -x 20, 128 flows: rs1 stops at 20, none refused ($(summary "$h_f"))" \
+	[ "$(count "$h_f" rs1)" = 20 -a "$(count "$h_f" rs1) $(count "$h_f" rs2) $(count "$h_f" rs3)" != "20 0 0" ] \
+	-a -z "$(grep -E 'refused|timeout' "$h_f")" -a "$(awk '{ t += $3 } END { print t }' "$h_f")" = 128 ]
 
-# the wlc case above also quiesced rs1 (weight 0) for 30 more flows
-check "quiescing: wlc, rs1 set to weight 0 gets none of 30 later flows" \
-	[ "$(awk '$1 == "quiesced" && $2 == "rs1"' "$WORK/wlc.halb")" = "" ]
+# the wlc case above then quiesced rs1 (weight 0) for 30 more flows
+i_f=$WORK/quiesce.ipvs h_f=$WORK/quiesce.halb
+if [ -s "$h_f" ] && cmp -s "$i_f" "$h_f" && [ "$(count "$h_f" rs1)" = 0 ]; then
+	ok "quiescing: wlc, rs1 set to weight 0 gets none of 30 later flows, halb = IPVS ($(summary "$h_f"))"
+else
+	fail "quiescing: halb ($(tr '\n' ' ' < "$h_f" 2>/dev/null)) IPVS ($(tr '\n' ' ' < "$i_f" 2>/dev/null))"
+fi
 
 # scheduler switches and deletes with caches and timers (lblc/lblcr/mh)
 adm halb -A -u "$VIP4:6200" -s lblc && adm halb -a -u "$VIP4:6200" -r "$(rs_ip4 1):53" -m &&
@@ -217,7 +239,8 @@ adm halb -A -u "$VIP4:6200" -s lblc && adm halb -a -u "$VIP4:6200" -r "$(rs_ip4 
 check "switching lblc -> lblcr -> mh -> lblc, delete, re-add: accepted" [ $? = 0 ]
 adm halb -C
 unload_halb
-check "module unloads with no service left behind" ! lsmod | grep -q '^halb '
+unloaded() { ! lsmod | grep -q '^halb '; }
+check "module unloads after scheduler caches and timers are gone" unloaded
 check "kernel log clean (no WARNING/BUG)" dmesg_clean
 echo "1..$ktap_n"
 [ "$ktap_fail" = 0 ]
