@@ -32,7 +32,8 @@ IPVS_MODS="ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sed ip_vs_nq ip_vs_fo ip_
 if [ ! -x "$BIN/schedtool" ]; then
 	BIN=$(mktemp -d /tmp/halb-bin.XXXXXX)
 	gcc -O2 -Wall -Wextra -Werror -I"$TOP/include" -o "$BIN/schedtool" \
-		"$(dirname "$0")/schedtool.c" || exit 0
+		"$(dirname "$0")/schedtool.c" &&
+	gcc -O2 -Wall -Wextra -Werror -o "$BIN/udptool" "$(dirname "$0")/udptool.c" || exit 0
 fi
 
 topo_up 1
