@@ -14,6 +14,10 @@
  *	possible and not waited for: new connections for the benchmark.
  *	Prints the nanoseconds the sends took (the director's work runs in
  *	the sender's softirq on one CPU, so it is included).
+ *   schedtool hold VIP PORT N SRC NSRC SECONDS
+ *	N TCP connections to VIP:PORT from SRC + (i % NSRC), one after the
+ *	other, each established before the next; prints "held N" and keeps
+ *	them open (no request sent) for SECONDS: active connections.
  *   schedtool svcflags PROTO VIP PORT FLAGS
  *	Sets a halb service's flags (HALB_SVC_A_FLAGS, e.g. 12 for sh-port
  *	and sh-fallback) through generic netlink, for halbctl versions
@@ -113,6 +117,38 @@ static int flows(int argc, char **argv)
 		printf("refused %ld\n", refused);
 	if (timeouts)
 		printf("timeout %ld\n", timeouts);
+	return 0;
+}
+
+static int hold(int argc, char **argv)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct in_addr src;
+	int n, nsrc, i, held = 0;
+
+	if (argc != 8 || inet_pton(AF_INET, argv[2], &dst.sin_addr) != 1 ||
+	    inet_pton(AF_INET, argv[5], &src) != 1)
+		return 2;
+	dst.sin_port = htons(atoi(argv[3]));
+	n = atoi(argv[4]);
+	nsrc = atoi(argv[6]);
+	for (i = 0; i < n; i++) {
+		struct sockaddr_in me = { .sin_family = AF_INET };
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		me.sin_addr.s_addr = htonl(ntohl(src.s_addr) + (i % nsrc));
+		if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) ||
+		    connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+			perror("schedtool: hold");
+			continue;
+		}
+		held++;
+		/* the director counts it active once it sees our ACK */
+		usleep(20000);
+	}
+	printf("held %d\n", held);
+	fflush(stdout);
+	sleep(atoi(argv[7]));
 	return 0;
 }
 
@@ -259,10 +295,12 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "flows"))
 		return flows(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "hold"))
+		return hold(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "blast"))
 		return blast(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "svcflags"))
 		return svcflags(argc, argv);
-	fprintf(stderr, "usage: schedtool flows|blast|svcflags ...\n");
+	fprintf(stderr, "usage: schedtool flows|hold|blast|svcflags ...\n");
 	return 2;
 }

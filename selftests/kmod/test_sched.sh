@@ -41,25 +41,25 @@ dmesg_mark
 # KIND: exact | twos | mh.  Each case gets its own UDP port.
 CASES=(
 	"rr        rr    1,1,1  30 1 -                    exact"
-	"wrr       wrr   3,2,1  36 1 -                    exact"
-	"lc        lc    3,2,1  36 1 -                    exact"
-	"wlc       wlc   3,2,1  36 1 -                    exact"
-	"sed       sed   3,2,1  36 1 -                    exact"
-	"nq        nq    3,2,1  36 1 -                    exact"
+	"wrr       wrr   3,2,1  24 1 -                    exact"
+	"lc        lc    3,2,1  24 1 -                    exact"
+	"wlc       wlc   3,2,1  24 1 -                    exact"
+	"sed       sed   3,2,1  24 1 -                    exact"
+	"nq        nq    3,2,1  24 1 -                    exact"
 	"fo        fo    1,3,2  30 1 -                    exact"
 	"ovf       ovf   1,3,2  30 1 -                    exact"
-	"sh        sh    3,2,1 128 1 -                    exact"
-	"sh-port   sh    3,2,1 128 1 sh-port              exact"
-	"sh-fb     sh    3,0,1 128 1 sh-fallback          exact"
-	"sh-pfb    sh    3,0,1 128 1 sh-port,sh-fallback  exact"
-	"sh-w0     sh    3,0,1 128 1 -                    exact"
-	"dh        dh    1,1,1  40 4 -                    exact"
-	"lblc      lblc  3,2,1  40 4 -                    exact"
-	"lblcr     lblcr 3,2,1  40 4 -                    exact"
-	"twos      twos  3,2,1 240 1 -                    twos"
-	"mh        mh    3,2,1 300 1 -                    mh"
-	"mh-port   mh    3,2,1 300 1 mh-port              mh"
-	"mh-fb     mh    3,0,1 300 1 mh-port,mh-fallback  mh"
+	"sh        sh    3,2,1  64 1 -                    exact"
+	"sh-port   sh    3,2,1  64 1 sh-port              exact"
+	"sh-fb     sh    3,0,1  64 1 sh-fallback          exact"
+	"sh-pfb    sh    3,0,1  64 1 sh-port,sh-fallback  exact"
+	"sh-w0     sh    3,0,1  64 1 -                    exact"
+	"dh        dh    1,1,1  20 4 -                    exact"
+	"lblc      lblc  3,2,1  20 4 -                    exact"
+	"lblcr     lblcr 3,2,1  20 4 -                    exact"
+	"twos      twos  3,2,1 150 1 -                    twos"
+	"mh        mh    3,2,1 200 1 -                    mh"
+	"mh-port   mh    3,2,1 200 1 mh-port              mh"
+	"mh-fb     mh    3,0,1 200 1 mh-port,mh-fallback  mh"
 )
 # ipvsadm -b names to halb's HALB_SVC_F_* bits
 flag_bits() {
@@ -138,11 +138,33 @@ thresh() {
 	flows "$be" "$port" "$n" 1 > "$WORK/$name.$be"
 }
 
+# under active load (TCP connections held open, NAT to the web servers):
+# lblc/lblcr leave a server once it has more active connections than its
+# weight while another has fewer than half its weight; wlc/twos-free cases
+# compare IPVS's and halb's ActiveConn per server
+active_case() {
+	local be=$1 sched=$2 port=$3 i pid
+	adm "$be" -A -t "$VIP4:$port" -s "$sched" || return 1
+	for i in 1 2 3; do
+		adm "$be" -a -t "$VIP4:$port" -r "$(rs_ip4 $i):80" -m -w $((4 - i)) || return 1
+	done
+	nsx c "$BIN/schedtool" hold $VIP4 "$port" 12 $SRC0 $NSRC 600 > "$WORK/hold.out" &
+	pid=$!
+	busywait 60000 grep -q held "$WORK/hold.out"
+	active_sum() { adm "$be" -L -n | awk -v p=":$port" '$1 == "TCP" { on = index($2, p) } on && $1 == "->" { t += $5 } END { exit t != 12 }'; }
+	busywait 20000 active_sum
+	adm "$be" -L -n | awk -v p=":$port" '$1 == "TCP" { on = index($2, p) } on && $1 == "->" { print $2, $5 }' |
+		sort > "$WORK/active-$sched.$be"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	adm "$be" -D -t "$VIP4:$port"
+}
+
 run_thresholds() {
 	local be=$1
 	thresh "$be" thresh-fo 6101 fo - "3:10 2:10 1:0" 30 &&
-	thresh "$be" thresh-sh 6102 sh sh-fallback "1:20 1:0 1:0" 128 &&
-	thresh "$be" thresh-mh 6103 mh mh-port,mh-fallback "1:20 1:0 1:0" 128
+	thresh "$be" thresh-sh 6102 sh sh-fallback "1:10 1:0 1:0" 64 &&
+	thresh "$be" thresh-mh 6103 mh mh-port,mh-fallback "1:10 1:0 1:0" 64
 	adm "$be" -C
 }
 
@@ -159,6 +181,12 @@ for be in ipvs halb; do
 	start=$(date +%s)
 	run_backend $be
 	run_thresholds $be
+	p=6300
+	for s in lblc lblcr wlc sed; do
+		p=$((p + 1))
+		active_case "$be" $s $p || echo "setup failed" > "$WORK/active-$s.$be"
+	done
+	adm "$be" -C
 	diag "$be: all cases in $(($(date +%s) - start)) s"
 done
 
@@ -226,7 +254,7 @@ for c in "${CASES[@]}"; do
 done
 
 for t in "thresh-fo|fo, weights 3,2,1, -x 10,10,0, 30 flows" \
-	 "thresh-sh|sh -b sh-fallback, rs1 -x 20, 128 flows"; do
+	 "thresh-sh|sh -b sh-fallback, rs1 -x 10, 64 flows"; do
 	i_f=$WORK/${t%%|*}.ipvs h_f=$WORK/${t%%|*}.halb
 	if [ -s "$i_f" ] && cmp -s "$i_f" "$h_f"; then
 		ok "thresholds: ${t#*|}: halb = IPVS ($(summary "$h_f"))"
@@ -237,12 +265,22 @@ done
 # mh hashes differently from IPVS: rs1 must stop at its threshold and the
 # fallback must place every other flow
 mh_thresh_ok() {
-	[ "$(count "$1" rs1)" = 20 ] && [ "$(count "$1" rs2)" -gt 0 ] &&
+	[ "$(count "$1" rs1)" = 10 ] && [ "$(count "$1" rs2)" -gt 0 ] &&
 	[ "$(count "$1" rs3)" -gt 0 ] && ! grep -qE 'refused|timeout' "$1" &&
-	[ "$(awk '{ t += $3 } END { print t }' "$1")" = 128 ]
+	[ "$(awk '{ t += $3 } END { print t }' "$1")" = 64 ]
 }
-check "thresholds: mh -b mh-port,mh-fallback, rs1 -x 20, 128 flows: rs1 stops at 20, none refused (halb $(summary "$WORK/thresh-mh.halb"), IPVS $(summary "$WORK/thresh-mh.ipvs"))" \
+check "thresholds: mh -b mh-port,mh-fallback, rs1 -x 10, 64 flows: rs1 stops at 10, none refused (halb $(summary "$WORK/thresh-mh.halb"), IPVS $(summary "$WORK/thresh-mh.ipvs"))" \
 	mh_thresh_ok "$WORK/thresh-mh.halb"
+
+for s in lblc lblcr wlc sed; do
+	i_f=$WORK/active-$s.ipvs h_f=$WORK/active-$s.halb
+	if [ "$(wc -l < "$i_f" 2>/dev/null)" = 3 ] && cmp -s "$i_f" "$h_f" &&
+	   [ "$(awk '{ t += $2 } END { print t }' "$h_f")" = 12 ]; then
+		ok "active load: $s, weights 3,2,1, 12 TCP connections held: halb = IPVS (ActiveConn $(awk '{ printf "%s%s=%s", NR > 1 ? " " : "", $1, $2 }' "$h_f"))"
+	else
+		fail "active load: $s: halb ($(tr '\n' ' ' < "$h_f" 2>/dev/null)) != IPVS ($(tr '\n' ' ' < "$i_f" 2>/dev/null))"
+	fi
+done
 
 # the wlc case above then quiesced rs1 (weight 0) for 30 more flows
 i_f=$WORK/quiesce.ipvs h_f=$WORK/quiesce.halb
