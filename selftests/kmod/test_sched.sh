@@ -112,7 +112,9 @@ run_backend() {
 			echo "setup failed" > "$WORK/$name.$be"
 			continue
 		fi
+		t0=$(date +%s%1N)
 		flows "$be" $((6000 + k)) "$n" "$nv" > "$WORK/$name.$be"
+		echo "$be $name $(( $(date +%s%1N) - t0 ))" >> "$WORK/timing"
 		# the extra cases on the same service, after the first flows
 		case $name in
 		wlc)	# quiescing: weight 0 takes no new flows
@@ -180,15 +182,21 @@ for be in ipvs halb; do
 	esac
 	start=$(date +%s)
 	run_backend $be
+	t0=$(date +%s%1N)
 	run_thresholds $be
+	echo "$be thresholds $(( $(date +%s%1N) - t0 ))" >> "$WORK/timing"
 	p=6300
 	for s in lblc lblcr wlc sed; do
 		p=$((p + 1))
+		t0=$(date +%s%1N)
 		active_case "$be" $s $p || echo "setup failed" > "$WORK/active-$s.$be"
+		echo "$be active-$s $(( $(date +%s%1N) - t0 ))" >> "$WORK/timing"
 	done
 	adm "$be" -C
 	diag "$be: all cases in $(($(date +%s) - start)) s"
 done
+
+diag "deciseconds per case: $(awk '{ printf "%s/%s=%s ", $1, $2, $3 }' "$WORK/timing")"
 
 # server count of a result file: "VIP SERVER N" lines
 count() { awk -v s="$2" '$2 == s { t += $3 } END { print t + 0 }' "$1"; }
@@ -276,7 +284,7 @@ for s in lblc lblcr wlc sed; do
 	i_f=$WORK/active-$s.ipvs h_f=$WORK/active-$s.halb
 	if [ "$(wc -l < "$i_f" 2>/dev/null)" = 3 ] && cmp -s "$i_f" "$h_f" &&
 	   [ "$(awk '{ t += $2 } END { print t }' "$h_f")" = 12 ]; then
-		ok "active load: $s, weights 3,2,1, 12 TCP connections held: halb = IPVS (ActiveConn $(awk '{ printf "%s%s=%s", NR > 1 ? " " : "", $1, $2 }' "$h_f"))"
+		ok "active load: $s, weights 3,2,1, 12 TCP connections held: halb = IPVS (ActiveConn $(awk '{ print $1 "=" $2 }' "$h_f" | paste -sd' '))"
 	else
 		fail "active load: $s: halb ($(tr '\n' ' ' < "$h_f" 2>/dev/null)) != IPVS ($(tr '\n' ' ' < "$i_f" 2>/dev/null))"
 	fi
