@@ -99,17 +99,40 @@ static void state_free_rcu(struct rcu_head *head)
 	kfree(st);
 }
 
+/*
+ * Counts that moved between the new state's build() reading them and its
+ * publication were reported to @old; tell the new state every server's
+ * current counts once, so it does not lag until their next change.
+ */
+static void resync(struct halb_sched_state *old)
+{
+	struct halb_sched_state *st;
+	unsigned int i;
+
+	if (!old->n)
+		return;
+	rcu_read_lock();
+	st = rcu_dereference(old->d[0]->svc->sched_state);
+	if (st && st != old && st->ops->conns_changed)
+		for (i = 0; i < st->n; i++)
+			st->ops->conns_changed(st, st->d[i]);
+	rcu_read_unlock();
+}
+
 /**
  * halb_sched_state_free - free state once no reader can see it
- * @st: state, or NULL, already unpublished (control path)
+ * @st: state, or NULL, already replaced or cleared (control path: the
+ *	servers it lists are still allocated)
  *
- * The scheduler's retire() runs now, in process context; release() and
- * the free after a grace period.
+ * The state that replaced @st catches up with load changes reported to
+ * @st meanwhile; the scheduler's retire() runs now, in process context;
+ * release() and the free after a grace period.
  */
 void halb_sched_state_free(struct halb_sched_state *st)
 {
 	if (!st)
 		return;
+	resync(st);
 	if (st->ops->retire)
 		st->ops->retire(st);
 	call_rcu(&st->rcu, state_free_rcu);

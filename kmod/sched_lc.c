@@ -16,8 +16,8 @@
  * lower list index exactly as IPVS's scan, so the choice is IPVS's.
  *
  * Counts that move between build() reading them and the new state being
- * published are reported to the old state: the new tree is then off by
- * those until the server's next change.  The picked server is re-checked
+ * published are reported to the old state; halb_sched_state_free() then
+ * re-reads every server into the new tree.  The picked server is re-checked
  * (weight, overload); if the tree is stale the pick falls back to the scan,
  * which only happens in that window.
  */
