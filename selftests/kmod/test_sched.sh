@@ -114,7 +114,7 @@ run_backend() {
 		fi
 		t0=$(date +%s%1N)
 		flows "$be" $((6000 + k)) "$n" "$nv" > "$WORK/$name.$be"
-		echo "$be $name $(( $(date +%s%1N) - t0 ))" >> "$WORK/timing"
+		echo "$be $name $(( $(date +%s%1N) - t0 ))" | tee -a "$WORK/timing" | sed "s/^/# ds: /"
 		# the extra cases on the same service, after the first flows
 		case $name in
 		wlc)	# quiescing: weight 0 takes no new flows
@@ -184,13 +184,13 @@ for be in ipvs halb; do
 	run_backend $be
 	t0=$(date +%s%1N)
 	run_thresholds $be
-	echo "$be thresholds $(( $(date +%s%1N) - t0 ))" >> "$WORK/timing"
+	echo "$be thresholds $(( $(date +%s%1N) - t0 ))" | tee -a "$WORK/timing" | sed "s/^/# ds: /"
 	p=6300
 	for s in lblc lblcr wlc sed; do
 		p=$((p + 1))
 		t0=$(date +%s%1N)
 		active_case "$be" $s $p || echo "setup failed" > "$WORK/active-$s.$be"
-		echo "$be active-$s $(( $(date +%s%1N) - t0 ))" >> "$WORK/timing"
+		echo "$be active-$s $(( $(date +%s%1N) - t0 ))" | tee -a "$WORK/timing" | sed "s/^/# ds: /"
 	done
 	adm "$be" -C
 	diag "$be: all cases in $(($(date +%s) - start)) s"
