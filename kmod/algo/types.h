@@ -17,6 +17,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int32_t s32;
 #define BITS_PER_LONG (8 * (int)sizeof(long))
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {

@@ -166,11 +166,15 @@ for fam in 4 6; do
 	check "ipv$fam TCP: rr spreads 6 requests 3/3 over FULLNAT (got $got)" [ "$got" = "3 3" ]
 	got=$(nsx c "$BIN/udptool" client "$(vip_bare $fam)" 53 6 | dist)
 	check "ipv$fam UDP: rr spreads 6 flows 3/3 over FULLNAT (got $got)" [ "$got" = "3 3" ]
-	nsx c curl -s -g --max-time 60 -o "$WORK/blob.$fam" "$(url $fam 80)/blob"
-	check "ipv$fam TCP: 400 kB download identical byte for byte" blob_ok "$WORK/blob.$fam"
+	# paced, so that its entry is there to be listed meanwhile
+	nsx c curl -s -g --max-time 60 --limit-rate 150k -o "$WORK/blob.$fam" \
+		"$(url $fam 80)/blob" &
+	sleep 1
 	out=$(adm halb -L -n -c --json)
 	if [ $fam = 4 ]; then want="\"local_address\": \"$LA4"; else want="\"local_address\": \"$LA6"; fi
 	check "ipv$fam: connection entries carry a local address" grep -q "$want" <<<"$out"
+	wait $!
+	check "ipv$fam TCP: 400 kB download identical byte for byte" blob_ok "$WORK/blob.$fam"
 done
 
 out=$(adm halb -L -n)
