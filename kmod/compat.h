@@ -24,7 +24,7 @@
 #endif
 
 /* The unaligned access helpers moved to <linux/unaligned.h> in 6.12. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if __has_include(<linux/unaligned.h>)
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
