@@ -181,6 +181,14 @@ check "listing shows the local addresses" grep -qF "laddr $LA4,$LA4B" <<<"$out"
 out=$(adm halb -S -n)
 check "-S saves the local addresses" grep -qF -- "--laddr $LA6 --laddr $LA6B" <<<"$out"
 
+# bad lists are refused with the kernel's reason, and change nothing
+out=$(adm halb -A -t $VIP4:82 --laddr $LA4 --laddr $LA4 2>&1)
+check "a local address given twice is refused" grep -q "local address given twice" <<<"$out"
+out=$(adm halb -A -t $VIP4:82 --laddr 224.0.0.5 2>&1)
+check "a multicast local address is refused" grep -q "unicast" <<<"$out"
+no82() { ! adm halb -L -n | grep -q ":82 "; }
+check "refused requests created no service" no82
+
 # a local address only routed to the director: replies are taken at FORWARD
 adm halb -A -t $VIP4:81 -s rr --laddr $LA4FWD &&
 	adm halb -a -t $VIP4:81 -r "$(rs4 1):80" -b
