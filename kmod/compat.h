@@ -28,4 +28,11 @@
 #include <net/gso.h>
 #endif
 
+/* The unaligned access helpers moved to <linux/unaligned.h> in 6.12. */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _HALB_COMPAT_H */

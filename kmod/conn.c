@@ -15,6 +15,7 @@
 #include "service.h"
 #include "sched.h"
 #include "packet.h"
+#include "laddr.h"
 
 static struct kmem_cache *conn_cache;
 
@@ -62,7 +63,7 @@ static u32 in_bucket(const struct halb_net *hn, const struct halb_conn *cp)
 static u32 out_bucket(const struct halb_net *hn, const struct halb_conn *cp)
 {
 	return flow_hash(hn, cp->af, cp->protocol, &cp->daddr, cp->dport,
-			 &cp->caddr, cp->cport);
+			 &cp->laddr, cp->lport);
 }
 
 /*
@@ -172,10 +173,10 @@ struct halb_conn *halb_conn_out_get(struct halb_net *hn, const struct halb_pkt *
 	struct halb_conn *cp;
 
 	hlist_for_each_entry_rcu(cp, &hn->conn_out_tab[b], out_node) {
-		if (cp->dport == p->sport && cp->cport == p->dport &&
+		if (cp->dport == p->sport && cp->lport == p->dport &&
 		    cp->protocol == p->protocol && cp->af == p->af &&
 		    nf_inet_addr_cmp(&cp->daddr, &p->saddr) &&
-		    nf_inet_addr_cmp(&cp->caddr, &p->daddr))
+		    nf_inet_addr_cmp(&cp->laddr, &p->daddr))
 			return cp;
 	}
 	return NULL;
@@ -237,6 +238,8 @@ static void conn_release(struct halb_conn *cp)
 		halb_sched_conns_changed(d);
 	}
 	atomic_dec(&cp->hn->conn_count);
+	if (cp->lp)
+		halb_laddr_unbind(cp);
 	if (cp->control)
 		conn_put(cp->control);
 	halb_dest_put(d);
@@ -308,6 +311,13 @@ static struct halb_conn *conn_alloc(struct halb_net *hn, const struct halb_pkt *
 	cp->dest = dest;
 	cp->control = NULL;
 	cp->hn = hn;
+	cp->laddr = cp->caddr;
+	cp->lport = cp->cport;
+	cp->caddr_mode = HALB_CLIENT_ADDR_NONE;
+	cp->toa_done = 0;
+	cp->ppv2 = 0;
+	cp->isn = 0;
+	cp->lp = NULL;
 	refcount_set(&cp->refcnt, 1);
 	spin_lock_init(&cp->lock);
 	timer_setup(&cp->timer, conn_timer_fn, 0);
@@ -332,7 +342,7 @@ static struct halb_conn *conn_insert(struct halb_net *hn, struct halb_conn *cp,
 	spinlock_t *lock;
 	u32 b;
 
-	if (cp->fwd == HALB_FWD_NAT && !tmpl) {
+	if ((cp->fwd == HALB_FWD_NAT || cp->fwd == HALB_FWD_FULLNAT) && !tmpl) {
 		cp->flags |= HALB_CONN_F_OUT_HASHED;
 		out_hash(hn, cp, true);
 	}
@@ -344,6 +354,8 @@ static struct halb_conn *conn_insert(struct halb_net *hn, struct halb_conn *cp,
 			spin_unlock_bh(lock);
 			if (cp->flags & HALB_CONN_F_OUT_HASHED)
 				out_hash(hn, cp, false);
+			if (cp->lp)
+				halb_laddr_unbind(cp);
 			halb_dest_put(cp->dest);
 			atomic_dec(&hn->conn_count);
 			call_rcu(&cp->rcu, conn_free_rcu);
@@ -382,6 +394,13 @@ struct halb_conn *halb_conn_new(struct halb_net *hn, const struct halb_pkt *p,
 	cp = conn_alloc(hn, p, dest);
 	if (!cp)
 		return NULL;
+	/* FULLNAT: a local address and port, or no connection at all */
+	if (cp->fwd == HALB_FWD_FULLNAT && halb_laddr_bind(cp, p)) {
+		halb_dest_put(dest);
+		atomic_dec(&hn->conn_count);
+		kmem_cache_free(conn_cache, cp);
+		return NULL;
+	}
 	cp->state = state;
 	cp->timeout = halb_state_timeout(state);
 	cp->expires = jiffies + cp->timeout;

@@ -54,6 +54,14 @@ struct halb_conn {
 	struct halb_conn *control;	/* template, holds a reference */
 	struct halb_net *hn;
 	struct rcu_head rcu;
+	/* FULLNAT (laddr.c, xmit_fnat.c); for other methods laddr = caddr */
+	union nf_inet_addr laddr;	/* local address: the reply's target */
+	__be16 lport;			/* local port */
+	u8 caddr_mode;			/* enum halb_client_addr, fixed */
+	u8 toa_done;			/* TOA: the server has its socket */
+	u8 ppv2;			/* enum halb_ppv2_state */
+	u32 isn;			/* client's initial sequence number */
+	struct halb_laddr *lp;		/* holds @lport of it, or NULL */
 };
 
 int halb_conn_cache_init(void);
@@ -90,5 +98,8 @@ static inline void halb_conn_touch(struct halb_conn *cp)
 		WRITE_ONCE(cp->expires, exp);
 }
 
-/* Reply lookups hash the real server as source, the client as target. */
+/*
+ * Reply lookups hash the real server as source, the client (FULLNAT: the
+ * local address) as target.
+ */
 #endif /* _HALB_CONN_H */

@@ -8,6 +8,12 @@
 #include "genl.h"
 #include "netns.h"
 
+/* FULLNAT local addresses: each attribute may repeat. */
+static const struct nla_policy halb_laddr_policy[HALB_LADDR_A_MAX + 1] = {
+	[HALB_LADDR_A_ADDR4]	= { .type = NLA_BE32 },
+	[HALB_LADDR_A_ADDR6]	= NLA_POLICY_EXACT_LEN(16),
+};
+
 const struct nla_policy halb_svc_policy[HALB_SVC_A_MAX + 1] = {
 	[HALB_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
 	[HALB_SVC_A_ADDR4]	= { .type = NLA_BE32 },
@@ -24,6 +30,9 @@ const struct nla_policy halb_svc_policy[HALB_SVC_A_MAX + 1] = {
 	[HALB_SVC_A_AF]		= { .type = NLA_U16 },
 	[HALB_SVC_A_NODEST_POLICY] = NLA_POLICY_MAX(NLA_U8, HALB_NODEST_MAX),
 	[HALB_SVC_A_MH_SIZE]	= { .type = NLA_U32 },
+	[HALB_SVC_A_LADDRS]	= NLA_POLICY_NESTED(halb_laddr_policy),
+	[HALB_SVC_A_CLIENT_ADDR] = NLA_POLICY_MAX(NLA_U8, HALB_CLIENT_ADDR_MAX),
+	[HALB_SVC_A_LPORTS_USED] = { .type = NLA_REJECT },
 };
 
 /* Weights go up to 65535, beyond the s16 bounds of a plain range policy. */

@@ -13,6 +13,7 @@
 #include "dest.h"
 #include "sched.h"
 #include "conn.h"
+#include "laddr.h"
 
 #define HALB_VERSION_CODE	0x000100	/* 0.1.0 */
 
@@ -75,6 +76,9 @@ static int fill_service(struct sk_buff *skb, struct halb_service *svc)
 	    nla_put_u8(skb, HALB_SVC_A_NODEST_POLICY, svc->nodest) ||
 	    nla_put_u32(skb, HALB_SVC_A_MH_SIZE, svc->mh_size) ||
 	    nla_put_u32(skb, HALB_SVC_A_NUM_DESTS, svc->num_dests) ||
+	    nla_put_u8(skb, HALB_SVC_A_CLIENT_ADDR, svc->client_addr) ||
+	    nla_put_u32(skb, HALB_SVC_A_LPORTS_USED, atomic_read(&svc->lports_used)) ||
+	    halb_laddr_pool_put(skb, svc) ||
 	    put_stats(skb, HALB_SVC_A_STATS, &svc->stats))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -233,7 +237,10 @@ int halb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, HALB_INFO_A_NUM_SERVICES, hn->num_services) ||
 	    put_stats(msg, HALB_INFO_A_STATS, &hn->stats) ||
 	    nla_put_u64_64bit(msg, HALB_INFO_A_CONN_REFUSED,
-			      atomic64_read(&hn->conn_refused), HALB_INFO_A_PAD)) {
+			      atomic64_read(&hn->conn_refused), HALB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, HALB_INFO_A_LPORT_EXHAUSTED,
+			      atomic64_read(&hn->lport_exhausted), HALB_INFO_A_PAD) ||
+	    nla_put_u32(msg, HALB_INFO_A_LPORTS_USED, atomic_read(&hn->lports_used))) {
 		mutex_unlock(&halb_ctl_lock);
 		goto err;
 	}
@@ -274,6 +281,10 @@ static int fill_conn(struct sk_buff *skb, const struct halb_conn *cp)
 	    put_addr(skb, HALB_CONN_A_DADDR4, HALB_CONN_A_DADDR6, cp->af, &cp->daddr) ||
 	    nla_put_be16(skb, HALB_CONN_A_DPORT, cp->dport) ||
 	    nla_put_u8(skb, HALB_CONN_A_FWD_METHOD, cp->fwd) ||
+	    (cp->fwd == HALB_FWD_FULLNAT && !tmpl &&
+	     (put_addr(skb, HALB_CONN_A_LADDR4, HALB_CONN_A_LADDR6, cp->af,
+		       &cp->laddr) ||
+	      nla_put_be16(skb, HALB_CONN_A_LPORT, cp->lport))) ||
 	    nla_put_u8(skb, HALB_CONN_A_STATE, READ_ONCE(cp->state)) ||
 	    nla_put_u32(skb, HALB_CONN_A_EXPIRES,
 			left > 0 ? jiffies_to_msecs(left) : 0))

@@ -12,6 +12,7 @@
 #include "service.h"
 #include "dest.h"
 #include "sched.h"
+#include "laddr.h"
 
 static int af_check(struct nlattr *attr, u16 af, struct netlink_ext_ack *extack)
 {
@@ -225,6 +226,8 @@ static int svc_options(struct nlattr **tb, const struct halb_svc_key *key,
 	}
 	if (tb[HALB_SVC_A_NODEST_POLICY])
 		cfg->nodest = nla_get_u8(tb[HALB_SVC_A_NODEST_POLICY]);
+	if (tb[HALB_SVC_A_CLIENT_ADDR])
+		cfg->client_addr = nla_get_u8(tb[HALB_SVC_A_CLIENT_ADDR]);
 	if (tb[HALB_SVC_A_MH_SIZE]) {
 		cfg->mh_size = nla_get_u32(tb[HALB_SVC_A_MH_SIZE]);
 		if (cfg->mh_size < HALB_MH_SIZE_MIN || cfg->mh_size > HALB_MH_SIZE_MAX ||
@@ -252,6 +255,7 @@ static void svc_current(const struct halb_service *svc, struct halb_svc_cfg *cfg
 	cfg->netmask = svc->netmask;
 	cfg->nodest = svc->nodest;
 	cfg->mh_size = svc->mh_size;
+	cfg->client_addr = svc->client_addr;
 }
 
 int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
@@ -259,6 +263,7 @@ int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	struct halb_net *hn = halb_net(genl_info_net(info));
 	struct nlattr *tb[HALB_SVC_A_MAX + 1];
 	const struct halb_sched_ops *sched = NULL;
+	struct halb_laddr_pool *pool = NULL;
 	struct halb_service *svc;
 	struct halb_svc_key key;
 	struct halb_svc_cfg cfg;
@@ -284,6 +289,15 @@ int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out;
 	}
+	if (tb[HALB_SVC_A_LADDRS]) {
+		pool = halb_laddr_pool_build(hn, key.af, tb[HALB_SVC_A_LADDRS],
+					     info->extack);
+		if (IS_ERR(pool)) {
+			err = PTR_ERR(pool);
+			pool = NULL;
+			goto out;
+		}
+	}
 	err = halb_net_hooks_enable(hn);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cannot register netfilter hooks");
@@ -293,9 +307,13 @@ int halb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(svc)) {
 		err = PTR_ERR(svc);
 		NL_SET_ERR_MSG(info->extack, "out of memory creating the service");
+		goto out;
 	}
+	halb_laddr_pool_install(svc, pool);
+	pool = NULL;
 out:
 	mutex_unlock(&halb_ctl_lock);
+	halb_laddr_pool_drop(pool);
 	return err;
 }
 
@@ -304,6 +322,7 @@ int halb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	struct halb_net *hn = halb_net(genl_info_net(info));
 	struct nlattr *tb[HALB_SVC_A_MAX + 1];
 	const struct halb_sched_ops *sched = NULL, *old;
+	struct halb_laddr_pool *pool = NULL;
 	struct halb_svc_cfg cfg, was;
 	struct halb_service *svc;
 	struct halb_svc_key key;
@@ -326,6 +345,15 @@ int halb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	err = svc_options(tb, &key, &sched, &cfg, info->extack);
 	if (err)
 		goto out;
+	if (tb[HALB_SVC_A_LADDRS]) {
+		pool = halb_laddr_pool_build(hn, key.af, tb[HALB_SVC_A_LADDRS],
+					     info->extack);
+		if (IS_ERR(pool)) {
+			err = PTR_ERR(pool);
+			pool = NULL;
+			goto out;
+		}
+	}
 	old = svc->sched;
 	halb_svc_set_cfg(svc, &cfg);
 	if (sched)
@@ -340,9 +368,14 @@ int halb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
+	if (tb[HALB_SVC_A_LADDRS]) {
+		halb_laddr_pool_install(svc, pool);
+		pool = NULL;
+	}
 	hn->gen++;
 out:
 	mutex_unlock(&halb_ctl_lock);
+	halb_laddr_pool_drop(pool);
 	return err;
 }
 
@@ -416,11 +449,6 @@ static int dest_parse(struct halb_service *svc, struct nlattr *nest,
 	if (tb[HALB_DEST_A_L_THRESH])
 		cfg->l_thresh = nla_get_u32(tb[HALB_DEST_A_L_THRESH]);
 
-	if (cfg->fwd == HALB_FWD_FULLNAT) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_DEST_A_FWD_METHOD],
-				    "FULLNAT forwarding is not supported by this version of halb");
-		return -EOPNOTSUPP;
-	}
 	if ((cfg->fwd == HALB_FWD_DR || cfg->fwd == HALB_FWD_TUN) &&
 	    cfg->port != svc->key.port && !svc->key.fwmark) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_DEST_A_PORT],

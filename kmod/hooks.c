@@ -25,13 +25,20 @@
 #include "hooks.h"
 #include "persist.h"
 #include "icmp.h"
+#include "fnat.h"
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include "algo/tcp_state.h"
 
+/* Whether the replies of @cp come back through the director. */
+static bool sees_replies(const struct halb_conn *cp)
+{
+	return cp->fwd == HALB_FWD_NAT || cp->fwd == HALB_FWD_FULLNAT;
+}
+
 static enum halb_tcp_dir in_dir(const struct halb_conn *cp)
 {
-	return cp->fwd == HALB_FWD_NAT ? HALB_DIR_IN : HALB_DIR_IN_ONLY;
+	return sees_replies(cp) ? HALB_DIR_IN : HALB_DIR_IN_ONLY;
 }
 
 static void track(struct halb_conn *cp, const struct halb_pkt *p,
@@ -100,6 +107,8 @@ static unsigned int xmit(struct sk_buff *skb, struct halb_conn *cp,
 		return halb_xmit_dr(skb, cp, p);
 	case HALB_FWD_TUN:
 		return halb_xmit_tun(skb, cp, p);
+	case HALB_FWD_FULLNAT:
+		return halb_xmit_fnat_in(skb, cp, p);
 	default:
 		return NF_DROP;
 	}
@@ -171,7 +180,9 @@ static struct halb_conn *new_conn(struct halb_net *hn, struct sk_buff *skb,
 		*verdict = refuse(hn, svc, skb, p, true);
 		return NULL;
 	}
-	if ((flags & HALB_SVC_F_ONEPACKET) && p->protocol == IPPROTO_UDP) {
+	/* FULLNAT needs the entry to match the reply: no one-packet */
+	if ((flags & HALB_SVC_F_ONEPACKET) && p->protocol == IPPROTO_UDP &&
+	    READ_ONCE(dest->fwd) != HALB_FWD_FULLNAT) {
 		*verdict = one_packet(hn, skb, p, dest);
 		return NULL;
 	}
@@ -199,7 +210,7 @@ static bool reused_port(const struct halb_conn *cp, const struct halb_pkt *p)
 	    (p->tcp_flags & (HALB_TCP_SYN | HALB_TCP_ACK | HALB_TCP_RST)) != HALB_TCP_SYN)
 		return false;
 	return state == HALB_CS_TIME_WAIT || state == HALB_CS_CLOSE ||
-	       (state == HALB_CS_FIN_WAIT && cp->fwd != HALB_FWD_NAT);
+	       (state == HALB_CS_FIN_WAIT && !sees_replies(cp));
 }
 
 enum nodest_action { NODEST_FORWARD, NODEST_RESCHEDULE, NODEST_DROP };
@@ -229,6 +240,31 @@ static enum nodest_action removed_server(struct halb_conn *cp, struct sk_buff *s
 	return NODEST_DROP;
 }
 
+/* A reply from a real server: count it, send it on to the client. */
+static unsigned int reply(struct halb_net *hn, struct sk_buff *skb,
+			  const struct halb_pkt *p, struct halb_conn *cp)
+{
+	track(cp, p, HALB_DIR_OUT);
+	halb_count_out(hn, cp, skb->len);
+	if (cp->fwd == HALB_FWD_FULLNAT)
+		return halb_xmit_fnat_out(skb, cp, p);
+	return halb_xmit_nat_out(skb, cp, p);
+}
+
+/*
+ * A FULLNAT reply to a local address of the director arrives here, not
+ * at FORWARD; looked for only in namespaces that have local addresses.
+ */
+static struct halb_conn *fnat_reply(struct halb_net *hn, const struct halb_pkt *p)
+{
+	struct halb_conn *cp;
+
+	if (!READ_ONCE(hn->num_laddrs))
+		return NULL;
+	cp = halb_conn_out_get(hn, p);
+	return cp && cp->fwd == HALB_FWD_FULLNAT ? cp : NULL;
+}
+
 static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 			    const struct halb_pkt *p)
 {
@@ -236,6 +272,11 @@ static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 	struct halb_conn *cp;
 
 	cp = halb_conn_in_get(hn, p);
+	if (!cp) {
+		cp = fnat_reply(hn, p);
+		if (cp)
+			return reply(hn, skb, p, cp);
+	}
 	if (cp && reused_port(cp, p)) {
 		halb_conn_expire_now(cp);
 		cp = NULL;
@@ -270,9 +311,7 @@ static unsigned int halb_out(struct halb_net *hn, struct sk_buff *skb,
 
 	if (!cp)
 		return NF_ACCEPT;
-	track(cp, p, HALB_DIR_OUT);
-	halb_count_out(hn, cp, skb->len);
-	return halb_xmit_nat_out(skb, cp, p);
+	return reply(hn, skb, p, cp);
 }
 
 /*

@@ -177,7 +177,8 @@ unsigned int halb_icmp_out(struct halb_net *hn, struct sk_buff *skb,
 	/* it quotes client -> real server; the reply key is the reverse */
 	reverse(&e.inner, &r);
 	cp = halb_conn_out_get(hn, &r);
-	if (!cp)
+	/* FULLNAT errors quote a local address: not translated here yet */
+	if (!cp || cp->fwd != HALB_FWD_NAT)
 		return NF_ACCEPT;
 	if (rewrite(skb, &e, true, &cp->vaddr, cp->vport))
 		return NF_DROP;
@@ -219,7 +220,7 @@ unsigned int halb_icmp_in(struct halb_net *hn, struct sk_buff *skb,
 	case HALB_FWD_NAT:
 		break;
 	default:
-		return NF_DROP;
+		return NF_ACCEPT;
 	}
 	dst = halb_route(hn->net, cp->af, &cp->daddr, &local);
 	if (!dst)

@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "hooks.h"
 #include "dest.h"
+#include "laddr.h"
 
 unsigned int halb_net_id __read_mostly;
 DEFINE_MUTEX(halb_ctl_lock);
@@ -51,6 +52,7 @@ static int __net_init net_init(struct net *net)
 		INIT_HLIST_HEAD(&hn->svc_tab[i]);
 	INIT_LIST_HEAD(&hn->svc_list);
 	INIT_DELAYED_WORK(&hn->est_work, est_work_fn);
+	halb_laddr_net_init(hn);
 	err = halb_stats_init(&hn->stats);
 	if (err)
 		return err;

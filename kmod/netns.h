@@ -49,6 +49,13 @@ struct halb_net {
 	atomic_t conn_count;
 	atomic64_t conn_refused;
 
+	/* FULLNAT local addresses (laddr.c) */
+	struct list_head laddr_list;		/* laddr_lock */
+	spinlock_t laddr_lock;
+	unsigned int num_laddrs;		/* READ_ONCE: replies at LOCAL_IN */
+	atomic_t lports_used;
+	atomic64_t lport_exhausted;
+
 	struct halb_stats stats;
 	struct delayed_work est_work;		/* rate estimator */
 	unsigned long est_last;			/* jiffies of its last run */

@@ -11,6 +11,7 @@
 #include "service.h"
 #include "dest.h"
 #include "sched.h"
+#include "laddr.h"
 
 static u32 svc_hash(const struct halb_svc_key *k)
 {
@@ -57,6 +58,7 @@ void halb_svc_set_cfg(struct halb_service *svc, const struct halb_svc_cfg *cfg)
 	set_pmask(svc);
 	WRITE_ONCE(svc->nodest, cfg->nodest);
 	svc->mh_size = cfg->mh_size;
+	WRITE_ONCE(svc->client_addr, cfg->client_addr);
 }
 
 /**
@@ -177,6 +179,7 @@ void halb_svc_delete(struct halb_service *svc)
 	svc->hn->gen++;
 
 	halb_svc_sched_clear(svc);
+	halb_laddr_pool_install(svc, NULL);
 
 	list_for_each_entry_safe(d, tmp, &svc->dests, list)
 		halb_dest_unlink(d);

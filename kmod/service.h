@@ -10,6 +10,7 @@
 struct halb_net;
 struct halb_sched_ops;
 struct halb_sched_state;
+struct halb_laddr_pool;
 
 /*
  * What identifies a virtual service: protocol, address and port, or for a
@@ -34,6 +35,7 @@ struct halb_svc_cfg {
 	u8 netmask;			/* persistence prefix length */
 	u8 nodest;			/* enum halb_nodest_policy */
 	u32 mh_size;			/* Maglev table size */
+	u8 client_addr;			/* enum halb_client_addr (FULLNAT) */
 };
 
 struct halb_service {
@@ -47,6 +49,10 @@ struct halb_service {
 	u8 nodest;			/* enum halb_nodest_policy */
 	u32 mh_size;			/* Maglev table size (prime) */
 	union nf_inet_addr pmask;	/* netmask as an address mask */
+	/* FULLNAT (laddr.c) */
+	struct halb_laddr_pool __rcu *laddrs;
+	u8 client_addr;			/* READ_ONCE: enum halb_client_addr */
+	atomic_t lports_used;
 
 	struct list_head dests;		/* RCU; newest first, as IPVS */
 	unsigned int num_dests;		/* control */

@@ -18,6 +18,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int32_t s32;
 #define BITS_PER_LONG (8 * (int)sizeof(long))
 /* Single-copy-atomic accesses, as the kernel's, for lockless readers. */
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)

@@ -33,6 +33,8 @@ enum {
 	TAG_MH_SIZE,
 	TAG_STANDBY,
 	TAG_NO_STANDBY,
+	TAG_LADDR,
+	TAG_CLIENT_ADDR,
 	TAG_UNSUPPORTED,
 };
 
@@ -96,6 +98,8 @@ static const struct opt_def opt_defs[] = {
 	{ "mh-size",		0, ARG_REQ, TAG_MH_SIZE },
 	{ "standby",		0, ARG_NONE, TAG_STANDBY },
 	{ "no-standby",		0, ARG_NONE, TAG_NO_STANDBY },
+	{ "laddr",		0, ARG_REQ, TAG_LADDR },
+	{ "client-addr",	0, ARG_REQ, TAG_CLIENT_ADDR },
 	/* ipvsadm options halb has no counterpart for (yet) */
 	{ "pe",			0, ARG_REQ, TAG_UNSUPPORTED },
 	{ "timeout",		0, ARG_NONE, TAG_UNSUPPORTED },
@@ -134,7 +138,7 @@ static const char *const opt_names[HALBCTL_OPT_COUNT] = {
 	"weight", "u-threshold", "l-threshold", "stats", "rate",
 	"thresholds", "nosort", "exact", "json", "ipv6", "ops",
 	"sched-flags", "persistent-conn", "nodest-policy", "mh-size",
-	"standby",
+	"standby", "laddr", "client-addr",
 };
 
 #define O(x)	HALBCTL_OPT_##x
@@ -143,7 +147,7 @@ static const char *const opt_names[HALBCTL_OPT_COUNT] = {
 #define SVC_ATTR_OPTS	(O(SERVICE) | O(SCHEDULER) | O(PERSISTENT) | \
 			 O(NETMASK) | O(IPV6) | O(ONEPACKET) | \
 			 O(SCHED_FLAGS) | O(NODEST) | O(MH_SIZE) | \
-			 O(STANDBY))
+			 O(STANDBY) | O(LADDR) | O(CLIENT_ADDR))
 
 /* Which options each command takes, after ipvsadm's commands_v_options. */
 static const struct {
@@ -184,6 +188,7 @@ struct parser {
 	long timeout;
 	bool fwmark;
 	bool standby;
+	int laddr_af[HALB_LADDRS_MAX];	/* family of each --laddr */
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -451,6 +456,27 @@ static int parse_netmask(struct parser *p, const char *s, int af)
 	return fail(p, "invalid netmask '%s'", s);
 }
 
+/* --laddr ADDR, any number of times: the FULLNAT local address list. */
+static int add_laddr(struct parser *p, const char *val)
+{
+	struct halb_service *s = &p->a->svc;
+	char err[128];
+	uint16_t port;
+	int af;
+
+	if (s->num_laddrs >= HALB_LADDRS_MAX)
+		return fail(p, "more than %d --laddr options", HALB_LADDRS_MAX);
+	if (halbctl_parse_addrport(val, &af, &s->laddrs[s->num_laddrs], &port,
+				   err, sizeof(err)) < 0)
+		return fail(p, "invalid --laddr: %s", err);
+	if (port)
+		return fail(p, "--laddr '%s' takes an address, not a port", val);
+	p->laddr_af[s->num_laddrs++] = af;
+	s->has |= HALB_SVC_HAS_LADDRS;
+	p->a->opts |= O(LADDR);
+	return 0;
+}
+
 static int handle_opt(struct parser *p, const struct opt_def *d,
 		      const char *val, const char *shown)
 {
@@ -573,6 +599,19 @@ static int handle_opt(struct parser *p, const struct opt_def *d,
 			return fail(p, "more than one of --standby and --no-standby given");
 		p->standby = d->id == TAG_STANDBY;
 		return set_opt(p, O(STANDBY));
+	case TAG_LADDR:
+		return add_laddr(p, val);
+	case TAG_CLIENT_ADDR:
+		if (set_opt(p, O(CLIENT_ADDR)))
+			return -1;
+		for (v = 0; v <= HALB_CLIENT_ADDR_MAX; v++)
+			if (!strcmp(val, halb_client_addr_name(v)))
+				break;
+		if (v > HALB_CLIENT_ADDR_MAX)
+			return fail(p, "invalid --client-addr '%s' (toa, ppv2 or none)", val);
+		a->svc.client_addr = v;
+		a->svc.has |= HALB_SVC_HAS_CLIENT_ADDR;
+		return 0;
 	case 'n': return set_opt(p, O(NUMERIC));
 	case 'c': return set_opt(p, O(CONNECTION));
 	case '6': return set_opt(p, O(IPV6));
@@ -677,6 +716,10 @@ static int finish_svc_attrs(struct parser *p)
 			return -1;
 		s->flags |= sflags;
 	}
+	for (unsigned int i = 0; i < s->num_laddrs; i++)
+		if (p->laddr_af[i] != s->af)
+			return fail(p, "local address %u and virtual service '%s%s' are of different address families",
+				    i + 1, p->fwmark ? "-f " : "", p->svc_arg);
 	if ((a->opts & O(MH_SIZE)) && strcmp(s->sched, "mh"))
 		return fail(p, "--mh-size %u is for the mh scheduler only (scheduler is '%s')",
 			    s->mh_size, s->sched);

@@ -58,7 +58,9 @@ enum halbctl_opt {
 	HALBCTL_OPT_NODEST	= 1U << 21,
 	HALBCTL_OPT_MH_SIZE	= 1U << 22,
 	HALBCTL_OPT_STANDBY	= 1U << 23,
-	HALBCTL_OPT_COUNT	= 24,
+	HALBCTL_OPT_LADDR	= 1U << 24,
+	HALBCTL_OPT_CLIENT_ADDR	= 1U << 25,
+	HALBCTL_OPT_COUNT	= 26,
 };
 
 struct halbctl_args {

@@ -250,6 +250,27 @@ static void service_name(char *buf, size_t len, const struct halb_service *s,
 	}
 }
 
+/*
+ * FULLNAT settings, halb's own: "--laddr A --laddr B --client-addr toa"
+ * (-S) or "laddr A,B client-addr toa" (-L); nothing when unset.
+ */
+static void print_fullnat(FILE *f, const struct halb_service *s, bool rule)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	for (i = 0; i < s->num_laddrs; i++) {
+		inet_ntop(s->af, &s->laddrs[i], a, sizeof(a));
+		if (rule)
+			fprintf(f, " --laddr %s", a);
+		else
+			fprintf(f, "%s%s", i ? "," : " laddr ", a);
+	}
+	if (s->client_addr != HALB_CLIENT_ADDR_NONE)
+		fprintf(f, rule ? " --client-addr %s" : " client-addr %s",
+			halb_client_addr_name(s->client_addr));
+}
+
 /* ipvsadm's -S: -p, -M, --pe, -o, -b; then halb's own when not default */
 static void print_rule_attrs(FILE *f, const struct halb_service *s)
 {
@@ -273,6 +294,7 @@ static void print_rule_attrs(FILE *f, const struct halb_service *s)
 		fprintf(f, " --mh-size %u", s->mh_size);
 	if (s->flags & HALB_SVC_F_STANDBY)
 		fprintf(f, " --standby");
+	print_fullnat(f, s, true);
 }
 
 /* ipvsadm -L: "rr (sh-port) persistent 300 mask 64 ops"; then " standby" */
@@ -292,6 +314,7 @@ static void print_list_attrs(FILE *f, const struct halb_service *s)
 		fprintf(f, " ops");
 	if (s->flags & HALB_SVC_F_STANDBY)
 		fprintf(f, " standby");
+	print_fullnat(f, s, false);
 }
 
 static void print_service(FILE *f, const struct halbctl_svc_entry *e,

@@ -153,6 +153,8 @@ static void jw_info(struct jw *w, const struct halb_info *in)
 	jw_u64(w, "conn_max", in->conn_max);
 	jw_u64(w, "num_services", in->num_services);
 	jw_u64(w, "conn_refused", in->conn_refused);
+	jw_u64(w, "lport_exhausted", in->lport_exhausted);
+	jw_u64(w, "lports_used", in->lports_used);
 	jw_stats(w, &in->stats);
 	jw_close(w, '}');
 }
@@ -227,6 +229,12 @@ static void jw_service(struct jw *w, const struct halbctl_svc_entry *e)
 	jw_u64(w, "netmask", s->netmask);
 	jw_str(w, "nodest_policy", nodest ? nodest : "unknown");
 	jw_u64(w, "mh_size", s->mh_size);
+	jw_open(w, "laddrs", '[');
+	for (i = 0; i < s->num_laddrs; i++)
+		jw_addr(w, NULL, s->af, &s->laddrs[i]);
+	jw_close(w, ']');
+	jw_str(w, "client_addr", halb_client_addr_name(s->client_addr));
+	jw_u64(w, "lports_used", s->lports_used);
 	jw_stats(w, &s->stats);
 	jw_open(w, "dests", '[');
 	for (i = 0; i < e->n_dests; i++)
@@ -274,6 +282,10 @@ void halbctl_json_conns(FILE *f, const struct halb_conn *c, size_t n)
 		jw_flags(&w, "flags", c->flags, conn_flag_names,
 			 N_NAMES(conn_flag_names));
 		jw_u64(&w, "fwmark", c->fwmark);
+		if (c->fullnat) {
+			jw_addr(&w, "local_address", c->af, &c->laddr);
+			jw_u64(&w, "local_port", c->lport);
+		}
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');

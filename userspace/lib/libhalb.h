@@ -20,6 +20,7 @@
 #ifndef HALB_LIBHALB_H
 #define HALB_LIBHALB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <errno.h>
 #include <stdint.h>
@@ -60,6 +61,9 @@ enum halb_svc_has {
 	HALB_SVC_HAS_NETMASK	= 1U << 2,
 	HALB_SVC_HAS_NODEST	= 1U << 3,
 	HALB_SVC_HAS_MH_SIZE	= 1U << 4,
+	/* the whole FULLNAT local address list (num_laddrs 0: clear it) */
+	HALB_SVC_HAS_LADDRS	= 1U << 5,
+	HALB_SVC_HAS_CLIENT_ADDR = 1U << 6,
 };
 
 struct halb_service {
@@ -76,8 +80,12 @@ struct halb_service {
 	uint8_t netmask;		/* persistence prefix length */
 	uint8_t nodest;			/* enum halb_nodest_policy */
 	uint32_t mh_size;		/* Maglev table size (prime) */
+	uint8_t client_addr;		/* enum halb_client_addr (FULLNAT) */
+	unsigned int num_laddrs;	/* FULLNAT local addresses, service af */
+	union halb_addr laddrs[HALB_LADDRS_MAX];
 	unsigned int has;		/* enum halb_svc_has */
 	/* filled in by queries only */
+	uint32_t lports_used;		/* FULLNAT local ports held */
 	uint32_t num_dests;
 	struct halb_stats stats;
 };
@@ -117,6 +125,9 @@ struct halb_conn {
 	uint32_t expires_ms;
 	uint32_t flags;			/* enum halb_conn_flags */
 	uint32_t fwmark;		/* the service's, if a fwmark one */
+	bool fullnat;			/* laddr, lport are set */
+	union halb_addr laddr;		/* FULLNAT local address */
+	uint16_t lport;
 };
 
 struct halb_info {
@@ -126,6 +137,8 @@ struct halb_info {
 	uint32_t conn_max;
 	uint32_t num_services;
 	uint64_t conn_refused;
+	uint64_t lport_exhausted;	/* FULLNAT: refused, no local port */
+	uint32_t lports_used;		/* FULLNAT local ports held */
 	struct halb_stats stats;
 };
 
@@ -162,6 +175,7 @@ int halb_zero(struct halb_handle *h, const struct halb_service *key);
 /* Helpers that need no kernel. */
 const char *halb_fwd_name(uint8_t fwd);		/* "nat", "dr", ... */
 const char *halb_conn_state_name(uint8_t state);	/* "ESTABLISHED", ... */
+const char *halb_client_addr_name(uint8_t mode);	/* "none", "toa", "ppv2" */
 int halb_service_cmp(const struct halb_service *a,
 		     const struct halb_service *b);
 int halb_dest_cmp(const struct halb_dest *a, const struct halb_dest *b);

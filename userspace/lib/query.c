@@ -26,6 +26,8 @@ static int info_cb(struct nlattr **top, void *arg)
 	halb_nla_u32(tb[HALB_INFO_A_CONN_MAX], &info->conn_max);
 	halb_nla_u32(tb[HALB_INFO_A_NUM_SERVICES], &info->num_services);
 	halb_nla_u64(tb[HALB_INFO_A_CONN_REFUSED], &info->conn_refused);
+	halb_nla_u64(tb[HALB_INFO_A_LPORT_EXHAUSTED], &info->lport_exhausted);
+	halb_nla_u32(tb[HALB_INFO_A_LPORTS_USED], &info->lports_used);
 	halb_parse_stats(tb[HALB_INFO_A_STATS], &info->stats);
 	return 0;
 }
@@ -84,6 +86,8 @@ static int conn_cb(struct nlattr **top, void *arg)
 	halb_nla_u32(tb[HALB_CONN_A_EXPIRES], &c->expires_ms);
 	halb_nla_u32(tb[HALB_CONN_A_FLAGS], &c->flags);
 	halb_nla_u32(tb[HALB_CONN_A_FWMARK], &c->fwmark);
+	c->fullnat = conn_ep(tb, HALB_CONN_A_LADDR4, HALB_CONN_A_LADDR6,
+			     HALB_CONN_A_LPORT, &af, &c->laddr, &c->lport);
 	return 0;
 }
 

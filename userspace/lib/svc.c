@@ -24,6 +24,37 @@ static int put_addr(struct nl_msg *msg, int af, const union halb_addr *addr,
 	return -NLE_INVAL;
 }
 
+/* The whole local address list; an empty nest clears it. */
+static int put_laddrs(struct nl_msg *msg, const struct halb_service *s)
+{
+	struct nlattr *nest = nla_nest_start(msg, HALB_SVC_A_LADDRS);
+	unsigned int i;
+
+	if (!nest || s->num_laddrs > HALB_LADDRS_MAX)
+		return -1;
+	for (i = 0; i < s->num_laddrs; i++)
+		if (put_addr(msg, s->af, &s->laddrs[i], HALB_LADDR_A_ADDR4,
+			     HALB_LADDR_A_ADDR6) < 0)
+			return -1;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static void parse_laddrs(struct nlattr *nest, struct halb_service *s)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (s->num_laddrs >= HALB_LADDRS_MAX)
+			break;
+		if (nla_type(a) == HALB_LADDR_A_ADDR4 && nla_len(a) == 4)
+			memcpy(&s->laddrs[s->num_laddrs++].v4, nla_data(a), 4);
+		else if (nla_type(a) == HALB_LADDR_A_ADDR6 && nla_len(a) == 16)
+			memcpy(&s->laddrs[s->num_laddrs++].v6, nla_data(a), 16);
+	}
+}
+
 static int put_svc(struct nl_msg *msg, const struct halb_service *s,
 		   bool key_only)
 {
@@ -61,6 +92,11 @@ static int put_svc(struct nl_msg *msg, const struct halb_service *s,
 			return -ENOMEM;
 		if ((s->has & HALB_SVC_HAS_MH_SIZE) &&
 		    nla_put_u32(msg, HALB_SVC_A_MH_SIZE, s->mh_size) < 0)
+			return -ENOMEM;
+		if ((s->has & HALB_SVC_HAS_CLIENT_ADDR) &&
+		    nla_put_u8(msg, HALB_SVC_A_CLIENT_ADDR, s->client_addr) < 0)
+			return -ENOMEM;
+		if ((s->has & HALB_SVC_HAS_LADDRS) && put_laddrs(msg, s) < 0)
 			return -ENOMEM;
 	}
 	nla_nest_end(msg, nest);
@@ -218,6 +254,13 @@ static int parse_svc(struct nlattr **top, struct halb_service *s)
 		s->has |= HALB_SVC_HAS_NODEST;
 	if (halb_nla_u32(tb[HALB_SVC_A_MH_SIZE], &s->mh_size))
 		s->has |= HALB_SVC_HAS_MH_SIZE;
+	if (halb_nla_u8(tb[HALB_SVC_A_CLIENT_ADDR], &s->client_addr))
+		s->has |= HALB_SVC_HAS_CLIENT_ADDR;
+	if (tb[HALB_SVC_A_LADDRS]) {
+		parse_laddrs(tb[HALB_SVC_A_LADDRS], s);
+		s->has |= HALB_SVC_HAS_LADDRS;
+	}
+	halb_nla_u32(tb[HALB_SVC_A_LPORTS_USED], &s->lports_used);
 	halb_nla_u32(tb[HALB_SVC_A_NUM_DESTS], &s->num_dests);
 	halb_parse_stats(tb[HALB_SVC_A_STATS], &s->stats);
 	return 0;

@@ -52,6 +52,23 @@ const char *halb_conn_state_name(uint8_t state)
 	return "ERR!";
 }
 
+/**
+ * halb_client_addr_name() - halbctl/JSON name of a client-address method.
+ * @mode: enum halb_client_addr
+ */
+const char *halb_client_addr_name(uint8_t mode)
+{
+	switch (mode) {
+	case HALB_CLIENT_ADDR_NONE:
+		return "none";
+	case HALB_CLIENT_ADDR_TOA:
+		return "toa";
+	case HALB_CLIENT_ADDR_PPV2:
+		return "ppv2";
+	}
+	return "unknown";
+}
+
 /*
  * ipvsadm (libipvs ipvs_cmp_services/ipvs_cmp_dests) subtracts host-order
  * u32 words and keeps the int result.  The wrap-around of that subtraction

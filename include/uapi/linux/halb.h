@@ -44,9 +44,9 @@
  * Commands (requests carry a top-level HALB_A_* attribute set)
  * ------------------------------------------------------------------------
  * HALB_CMD_NEW_SERVICE  HALB_A_SERVICE{key, SCHED_NAME, [FLAGS],
- *                       [TIMEOUT, NETMASK], [NODEST_POLICY], [MH_SIZE]} -
- *                       create.  EEXIST if the key is taken; ENOENT if the
- *                       scheduler is unknown.
+ *                       [TIMEOUT, NETMASK], [NODEST_POLICY], [MH_SIZE],
+ *                       [LADDRS], [CLIENT_ADDR]} - create.  EEXIST if the
+ *                       key is taken; ENOENT if the scheduler is unknown.
  * HALB_CMD_SET_SERVICE  HALB_A_SERVICE{key, [SCHED_NAME], [FLAGS], ...} -
  *                       edit the attributes given; ESRCH if no such service.
  * HALB_CMD_DEL_SERVICE  HALB_A_SERVICE{key} - delete the service and its
@@ -72,6 +72,52 @@
  *                       each HALB_A_CONN.
  *
  * Replies to GET commands use the same command number as the request.
+ *
+ * ------------------------------------------------------------------------
+ * FULLNAT
+ * ------------------------------------------------------------------------
+ * A real server with HALB_FWD_FULLNAT gets each client's packets with the
+ * destination rewritten to the real server and the source rewritten to a
+ * local address of the service (laddr) and a port the director allocates
+ * for the connection (lport).  The real server answers laddr:lport; the
+ * director matches the reply by (real server, its port, laddr, lport),
+ * whether it arrives for the local stack (laddr is an address of the
+ * director) or is forwarded (laddr routed to the director), and rewrites
+ * it back to VIP:vport -> client.  The client, director and real servers
+ * may be in any subnets; the real servers need a route to laddr only.
+ *
+ * HALB_SVC_A_LADDRS is a nest holding one HALB_LADDR_A_ADDR4 or
+ * HALB_LADDR_A_ADDR6 per local address (at most HALB_LADDRS_MAX, all of the
+ * service's family, no duplicates).  In NEW_SERVICE and SET_SERVICE it
+ * gives the whole list: SET replaces the list, and an empty nest clears
+ * it.  Addresses kept across a SET keep their allocated ports; connections
+ * of a removed address keep it until they end.  A FULLNAT real server of a
+ * service without local addresses takes no new connection (counted as a
+ * port exhaustion).  Local ports come from the range of the module
+ * parameters fnat_lport_min..fnat_lport_max (ports are unique per local
+ * address across all services), picked from a hash of the client's flow
+ * with a bounded search; when none is free in the search window of any
+ * local address, the connection is refused and HALB_INFO_A_LPORT_EXHAUSTED
+ * counts it.  A port is given back when its connection entry expires.
+ * The local addresses should be dedicated to halb: a local socket bound to
+ * one of them within the port range could have its packets taken.
+ *
+ * HALB_SVC_A_CLIENT_ADDR tells a FULLNAT real server who the client is
+ * (TCP only; UDP and the other methods ignore it):
+ *   HALB_CLIENT_ADDR_TOA   a TCP option (kind from the module parameter
+ *       toa_kind, default 254; length 8: port, IPv4 address, or length 20:
+ *       port, IPv6 address, all in network byte order) added to the
+ *       client's packets from the one completing the handshake until the
+ *       real server is seen acknowledging past it.  The MSS the real server
+ *       announces is lowered by the option's length, so it always fits.
+ *       halb_toa.ko on the real server reports the address to
+ *       getpeername() and accept().
+ *   HALB_CLIENT_ADDR_PPV2  a PROXY protocol version 2 header (PROXY
+ *       command, TCP over IPv4 or IPv6, source = client, destination =
+ *       virtual service; 28 or 52 bytes) put before the first byte of the
+ *       client's stream; sequence and acknowledgement numbers (and SACK
+ *       blocks) are shifted by its length for the rest of the connection.
+ *       The MSS the real server announces is lowered by the header length.
  *
  * ------------------------------------------------------------------------
  * Dumps
@@ -213,9 +259,38 @@ enum halb_svc_attr {
 	HALB_SVC_A_AF,		/* u16: AF_INET or AF_INET6 (key with FWMARK) */
 	HALB_SVC_A_NODEST_POLICY, /* u8: enum halb_nodest_policy */
 	HALB_SVC_A_MH_SIZE,	/* u32: mh table size, prime, see HALB_MH_* */
+	HALB_SVC_A_LADDRS,	/* nest, enum halb_laddr_attr: FULLNAT pool */
+	HALB_SVC_A_CLIENT_ADDR,	/* u8: enum halb_client_addr; default none */
+	HALB_SVC_A_LPORTS_USED,	/* u32: local ports held (reply only) */
 
 	__HALB_SVC_A_MAX,
 	HALB_SVC_A_MAX = __HALB_SVC_A_MAX - 1
+};
+
+/* Most local addresses of a service (FULLNAT). */
+#define HALB_LADDRS_MAX		64
+
+/*
+ * The FULLNAT local address list (HALB_SVC_A_LADDRS): one attribute per
+ * address, repeated; all of the service's family.
+ */
+enum halb_laddr_attr {
+	HALB_LADDR_A_UNSPEC,
+	HALB_LADDR_A_ADDR4,	/* be32: IPv4 local address */
+	HALB_LADDR_A_ADDR6,	/* binary[16]: IPv6 local address */
+
+	__HALB_LADDR_A_MAX,
+	HALB_LADDR_A_MAX = __HALB_LADDR_A_MAX - 1
+};
+
+/* How a FULLNAT real server learns the client (HALB_SVC_A_CLIENT_ADDR). */
+enum halb_client_addr {
+	HALB_CLIENT_ADDR_NONE,	/* not at all */
+	HALB_CLIENT_ADDR_TOA,	/* TCP option (TOA) in the first packets */
+	HALB_CLIENT_ADDR_PPV2,	/* PROXY protocol v2 header before the data */
+
+	__HALB_CLIENT_ADDR_MAX,
+	HALB_CLIENT_ADDR_MAX = __HALB_CLIENT_ADDR_MAX - 1
 };
 
 /* Forwarding methods, per real server. */
@@ -281,6 +356,8 @@ enum halb_info_attr {
 	HALB_INFO_A_NUM_SERVICES, /* u32 */
 	HALB_INFO_A_STATS,	/* nest, enum halb_stats_attr: namespace */
 	HALB_INFO_A_CONN_REFUSED, /* u64: new connections refused (limit) */
+	HALB_INFO_A_LPORT_EXHAUSTED, /* u64: refused, no FULLNAT local port */
+	HALB_INFO_A_LPORTS_USED, /* u32: FULLNAT local ports held */
 
 	__HALB_INFO_A_MAX,
 	HALB_INFO_A_MAX = __HALB_INFO_A_MAX - 1
@@ -337,6 +414,9 @@ enum halb_conn_attr {
 	HALB_CONN_A_EXPIRES,	/* u32: milliseconds until expiry */
 	HALB_CONN_A_FLAGS,	/* u32: enum halb_conn_flags */
 	HALB_CONN_A_FWMARK,	/* u32: mark of the service, if a fwmark one */
+	HALB_CONN_A_LADDR4,	/* be32: FULLNAT local address */
+	HALB_CONN_A_LADDR6,	/* binary[16] */
+	HALB_CONN_A_LPORT,	/* be16: FULLNAT local port */
 
 	__HALB_CONN_A_MAX,
 	HALB_CONN_A_MAX = __HALB_CONN_A_MAX - 1

@@ -22,7 +22,7 @@ static const char *const cmd_words[] = {
 static const char *const opt_words[] = {
 	"n", "c", "svc", "s", "p", "M", "r", "fwd", "w", "x", "y", "stats",
 	"rate", "thresholds", "nosort", "exact", "json", "6", "o", "b",
-	"pc", "nodest", "mh", "standby",
+	"pc", "nodest", "mh", "standby", "laddr", "caddr",
 };
 
 static void cat(char *buf, size_t len, const char *fmt, ...)
@@ -84,6 +84,15 @@ static void describe(const struct halbctl_args *a, char *buf, size_t len)
 		cat(buf, len, " nodest=%u", a->svc.nodest);
 	if (a->svc.has & HALB_SVC_HAS_MH_SIZE)
 		cat(buf, len, " mh=%u", a->svc.mh_size);
+	if (a->svc.has & HALB_SVC_HAS_LADDRS) {
+		cat(buf, len, " laddrs=");
+		for (i = 0; i < a->svc.num_laddrs; i++) {
+			addr_str(addr, sizeof(addr), a->svc.af, &a->svc.laddrs[i], 0);
+			cat(buf, len, "%s%s", i ? "," : "", addr);
+		}
+	}
+	if (a->svc.has & HALB_SVC_HAS_CLIENT_ADDR)
+		cat(buf, len, " caddr=%u", a->svc.client_addr);
 	if (a->keep_flags)
 		cat(buf, len, " keep=%u", a->keep_flags);
 	if (a->opts & HALBCTL_OPT_SERVER) {
@@ -321,6 +330,26 @@ static const struct args_case cases[] = {
 	{ "-L --sched-flags sh-port", "!Illegal 'sched-flags' option with the 'list' command" },
 	{ "-A -t 192.0.2.1:80 -s sh -b sh-port -b sh-fallback",
 	  "!multiple 'sched-flags' options specified" },
+
+	/* halb's own: FULLNAT --laddr (repeated), --client-addr */
+	{ "-A -t 203.0.113.1:80 -s rr --laddr 192.0.2.10 --laddr 192.0.2.11 --client-addr toa",
+	  "add-service svc,s,laddr,caddr | tcp 203.0.113.1:80 sched=rr flags=0 laddrs=192.0.2.10:0,192.0.2.11:0 caddr=1" },
+	{ "-E -t [2001:db8:100::1]:80 --laddr 2001:db8:2::10 --client-addr=ppv2",
+	  "edit-service svc,laddr,caddr | tcp [2001:db8:100::1]:80 sched=wlc flags=0 laddrs=[2001:db8:2::10]:0 caddr=2 keep=16" },
+	{ "-A -t 203.0.113.1:80 --client-addr none",
+	  "add-service svc,caddr | tcp 203.0.113.1:80 sched=wlc flags=0 caddr=0" },
+	{ "-A -t 203.0.113.1:80 --laddr 2001:db8:2::10",
+	  "!local address 1 and virtual service '203.0.113.1:80' are of different address families" },
+	{ "-A -t 203.0.113.1:80 --laddr 192.0.2.10:5",
+	  "!--laddr '192.0.2.10:5' takes an address, not a port" },
+	{ "-A -t 203.0.113.1:80 --laddr host.example",
+	  "!invalid --laddr: 'host.example' is not a numeric IP address (host names are not resolved)" },
+	{ "-A -t 203.0.113.1:80 --client-addr proxy",
+	  "!invalid --client-addr 'proxy' (toa, ppv2 or none)" },
+	{ "-a -t 203.0.113.1:80 -r 192.0.2.131 -b --laddr 192.0.2.10",
+	  "!Illegal 'laddr' option with the 'add-server' command" },
+	{ "-a -t 203.0.113.1:80 -r 192.0.2.131:8080 -b",
+	  "add-server svc,r,fwd | tcp 203.0.113.1:80 | rs 192.0.2.131:8080 fullnat w=1 x=0 y=0" },
 
 	/* halb's own: --nodest-policy, --mh-size, --standby */
 	{ "-A -u 192.0.2.1:53 --nodest-policy reschedule",
