@@ -139,9 +139,10 @@ mac_of() { nsx "n$1" cat /sys/class/net/eth0/address; }
 # --- httpd and halbd on the nodes -------------------------------------------
 declare -A HTTPD_PID HALBD_PID
 
-# busybox httpd in the foreground, logging each request ("ADDR:PORT: url:/")
+# busybox httpd in the foreground, logging each request ("ADDR:PORT: url:/");
+# `ip netns exec` execs it, so $! is httpd itself (not a subshell of nsx)
 httpd_start() {
-	nsx "n$1" busybox httpd -f -vv -p 80 -h "$WORK/www$1" \
+	ip netns exec "$NS_PREFIX-n$1" busybox httpd -f -vv -p 80 -h "$WORK/www$1" \
 		</dev/null 2>>"$WORK/n$1.httpd.log" &
 	HTTPD_PID[$1]=$!
 }
@@ -150,9 +151,9 @@ httpd_stop() {
 	wait "${HTTPD_PID[$1]}" 2>/dev/null
 }
 
-# `ip netns exec` execs halbd: $! is halbd itself
+# as httpd: $! is halbd itself
 halbd_start() {
-	nsx "n$1" "$HALBD" -n -l -f "$WORK/n$1.conf" -p "$WORK/n$1.pid" \
+	ip netns exec "$NS_PREFIX-n$1" "$HALBD" -n -l -f "$WORK/n$1.conf" -p "$WORK/n$1.pid" \
 		--control "$WORK/n$1.sock" </dev/null >>"$WORK/n$1.log" 2>&1 &
 	HALBD_PID[$1]=$!
 }

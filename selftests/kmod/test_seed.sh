@@ -63,13 +63,16 @@ load_halb || { fail "load halb.ko"; exit 1; }
 dmesg_mark
 seed_up
 T_START=$(now_ms)
+section() { diag "$(( ($(now_ms) - T_START) / 1000 )) s: $*"; }
 
-# --- the article: httpd on every node ----------------------------------------
+# --- the article: httpd on every node -------------------------------------------
+section "the article: httpd on every node"
 for i in $NODES; do httpd_start "$i"; done
 check "httpd on n1 n2 n3 answers on each node's own address" \
 	busywait 20000 eval '[ "$(nsx c curl -s -m 5 http://192.0.2.11/ http://192.0.2.12/ http://192.0.2.13/)" = n1n2n3 ]'
 
-# --- keepalived.conf -> halbd ------------------------------------------------
+# --- keepalived.conf -> halbd ---------------------------------------------------
+section "keepalived.conf -> halbd"
 for i in $NODES; do
 	out=$("$HALBD" -t -f "$WORK/n$i.conf" 2>&1)
 	check "halbd -t: n$i's keepalived.conf is valid" \
@@ -78,7 +81,8 @@ done
 grep -iE "warn|unknown" <<<"$out" | sed 's/^/# halbd -t: /'
 for i in $NODES; do halbd_start "$i"; done
 
-# --- master and backups -------------------------------------------------------
+# --- master and backups ---------------------------------------------------------
+section "master and backups"
 check "n1 is MASTER with the VIP on eth0" busywait 20000 master_is 1
 check "n2 and n3 are BACKUP" busywait 10000 eval 'state_is 2 BACKUP && state_is 3 BACKUP'
 check "backups are DR real servers: VIP on lo, arp_ignore=1 arp_announce=2" \
@@ -95,7 +99,8 @@ check "backups' services are standby" busywait 5000 eval 'standby 2 && standby 3
 for i in $NODES; do diag "n$i: $(svc_line "$i")"; done
 diag "VRRP as n1 sees it: $("$HALBCTL" vrrp -s "$WORK/n1.sock" | tail -1)"
 
-# --- balance and persistence --------------------------------------------------
+# --- balance and persistence ----------------------------------------------------
+section "balance and persistence"
 base_pkts=$(lan_pkts)
 out=$(hits 192.0.2.5{1..6})
 echo "$out" | sed 's/^/# /'
@@ -111,6 +116,7 @@ for s in 192.0.2.5{1..6}; do
 	[ "$n" = 1 ] || { once=0; diag "$s seen $n times by the httpds"; }
 done
 check "each request reached exactly one node's httpd, once" [ "$once" = 1 ]
+[ "$once" = 1 ] || head -5 "$WORK"/n?.httpd.log | sed 's/^/# /'
 out=$(hits 192.0.2.5{1..6} 192.0.2.5{1..6})
 same=1
 for s in 192.0.2.5{1..6}; do
@@ -125,11 +131,11 @@ check "master scheduled the 6 new clients (conns $(svc_stat 1 conns))" [ "$(svc_
 out=$(hits rc)
 check "the routed client is answered through the router ($out)" all_answered "$out"
 
-# --- the master's halbd stops: failover ----------------------------------------
-nsx c tcpdump -i eth0 -n -e -l arp > "$WORK/arp.txt" 2>/dev/null &
+# --- the master's halbd stops: failover -----------------------------------------
+section "the master's halbd stops: failover"
+ip netns exec "$NS_PREFIX-c" tcpdump -i eth0 -n -e -l arp > "$WORK/arp.txt" 2> "$WORK/tcpdump.err" &
 TCPDUMP=$!
-busywait 5000 eval '[ -n "$(nsx c ip link show eth0 | grep PROMISC)" ]' ||
-	diag "tcpdump not ready"
+busywait 20000 grep -q "listening on" "$WORK/tcpdump.err" || diag "tcpdump not ready"
 MAC2=$(mac_of 2)
 t0=$(now_ms)
 halbd_stop 1
@@ -156,7 +162,8 @@ check "the client's ARP entry for the VIP is n2's MAC" \
 out=$(hits rc)
 check "the routed client is answered after the failover ($out)" all_answered "$out"
 
-# --- it comes back: preemption -------------------------------------------------
+# --- it comes back: preemption --------------------------------------------------
+section "it comes back: preemption"
 halbd_start 1
 t0=$(now_ms)
 if busywait 20000 master_is 1; then
@@ -172,7 +179,8 @@ out=$(hits 192.0.2.5{1..6})
 echo "$out" | sed 's/^/# /'
 check "service after the return: 6 clients answered ($(answered_by "$out"))" all_answered "$out"
 
-# --- an httpd stops: the health check takes it out -----------------------------
+# --- an httpd stops: the health check takes it out ------------------------------
+section "an httpd stops: the health check takes it out"
 # the article stops httpd on the server it was shown; take a client on n3
 # (else n2), a backup node, so VRRP stays where it is
 src=$(awk '$1 == "n3" { print $2; exit }' <<<"$out")
@@ -202,7 +210,8 @@ fi
 check "all three nodes BACKUP/MASTER as before" \
 	busywait 10000 eval 'master_is 1 && state_is 2 BACKUP && state_is 3 BACKUP'
 
-# --- the article's gap: httpd dies on the master, halbd lives ------------------
+# --- the article's gap: httpd dies on the master, halbd lives -------------------
+section "the article's gap: httpd dies on the master, halbd lives"
 t0=$(now_ms)
 httpd_stop 1
 if busywait 20000 master_is 2; then
