@@ -47,7 +47,7 @@ global_defs {
 }
 vrrp_script chk_httpd {
     script "/bin/busybox nc -w 1 127.0.0.1 80"
-    interval 1
+    interval 2
     timeout 3
     fall 2
     rise 1
@@ -134,7 +134,7 @@ seed_up() {
 	done
 }
 
-mac_of() { nsx "n$1" cat /sys/class/net/eth0/address; }
+mac_of() { local l; l=$(nip "n$1" -o link show dev eth0) && [[ $l =~ link/ether\ ([0-9a-f:]+) ]] && echo "${BASH_REMATCH[1]}"; }
 
 # --- httpd and halbd on the nodes -------------------------------------------
 declare -A HTTPD_PID HALBD_PID
@@ -164,27 +164,72 @@ halbd_stop() {	# as "systemctl stop keepalived": SIGTERM, wait for the exit
 }
 
 # --- what a user looks at ---------------------------------------------------
-vrrp_json() { "$HALBCTL" vrrp -j -s "$WORK/n$1.sock" 2>/dev/null; }
-vrrp_state() { vrrp_json "$1" | jq -r '.instances[0].state' 2>/dev/null; }
+# Under TCG on a busy host every process start costs 0.3-1 s (ip netns exec
+# plus halbctl about 1 s, jq 1.4 s, curl 3 s), so these helpers start one
+# process per question and parse its output in bash.
+
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+# busywait TIMEOUT_MS CMD...: lib.sh's contract, without starting sleep and
+# date on every poll
+mkfifo "$WORK/tick"
+exec {TICK_FD}<>"$WORK/tick"
+busywait() {
+	local timeout=$1 start
+	shift
+	start=$(now_ms)
+	until "$@"; do
+		[ $(($(now_ms) - start)) -ge "$timeout" ] && return 1
+		read -r -t 0.2 -u "$TICK_FD"
+	done
+	return 0
+}
+
+nip() { local n=$1; shift; ip -n "$NS_PREFIX-$n" "$@"; }	# ip in a namespace
+vrrp_state() {	# the state halbd's control socket reports ("halbctl vrrp -j")
+	local j
+	j=$("$HALBCTL" vrrp -j -s "$WORK/n$1.sock" 2>/dev/null) || return 1
+	[[ $j =~ \"state\":\"([A-Z]+)\" ]] && echo "${BASH_REMATCH[1]}"
+}
 state_is() { [ "$(vrrp_state "$1")" = "$2" ]; }
-vip_on() { nsx "n$1" ip -o -4 addr show dev "$2" | grep -q " $VIP/32 "; }
-# the service line of halbctl -L -n on node N
-svc_line() { nsx "n$1" "$HALBCTL" -L -n | grep "^TCP  $VIP:80 "; }
-standby() { svc_line "$1" | grep -q " standby$"; }
-# real_in N M: node M is a real server in node N's table
-real_in() { nsx "n$1" "$HALBCTL" -L -n | grep -q -- "-> $(node_ip "$2"):80 "; }
-master_is() {	# master_is N: N master with the VIP on eth0, the others not
+vip_on() {	# vip_on N DEV: the VIP is on node N's DEV
+	local a
+	a=$(nip "n$1" -o -4 addr show dev "$2") && [[ $a == *" $VIP/32 "* ]]
+}
+# node N's halbctl -L -n, one process; ADM_OUT keeps the last one
+adm_list() { ADM_OUT=$(ip netns exec "$NS_PREFIX-n$1" "$HALBCTL" -L -n "${@:2}"); }
+svc_line() { adm_list "$1" && grep "^TCP  $VIP:80 " <<<"$ADM_OUT"; }
+standby() { adm_list "$1" && [[ $ADM_OUT =~ TCP\ \ $VIP:80\ [^$'\n']*\ standby($'\n'|$) ]]; }
+# real_in N M...: nodes M... are real servers in node N's table
+real_in() {
+	local n=$1 m
+	adm_list "$n" || return 1
+	shift
+	for m; do [[ $ADM_OUT == *"-> $(node_ip "$m"):80 "* ]] || return 1; done
+}
+not_real_in() { adm_list "$1" && [[ $ADM_OUT != *"-> $(node_ip "$2"):80 "* ]]; }
+# svc_stats N: "CONNS INPKTS" of node N's service (halbctl -L -n --stats -X)
+svc_stats() {
+	local p a c i r
+	adm_list "$1" --stats --exact || return 1
+	while read -r p a c i r; do
+		[ "$p" = TCP ] && [ "$a" = "$VIP:80" ] && echo "$c $i" && return 0
+	done <<<"$ADM_OUT"
+	return 1
+}
+master_is() {	# master_is N: N is MASTER with the VIP on eth0, no other node has it there
 	local i
-	state_is "$1" MASTER && vip_on "$1" eth0 || return 1
+	state_is "$1" MASTER || return 1
 	for i in $NODES; do
-		[ "$i" = "$1" ] && continue
-		! vip_on "$i" eth0 || return 1
+		if [ "$i" = "$1" ]; then vip_on "$i" eth0 || return 1
+		else ! vip_on "$i" eth0 || return 1
+		fi
 	done
 }
 log_ms() {	# log_ms N PATTERN: time stamp (ms) of PATTERN's last line in n$N.log
-	grep -F -- "$2" "$WORK/n$1.log" | tail -1 | cut -d' ' -f1 | tr -d .
+	local l t=
+	while read -r l; do [[ $l == *"$2"* ]] && t=${l%% *}; done < "$WORK/n$1.log"
+	echo "${t/./}"
 }
-now_ms() { date +%s%3N; }
 
 # hits SRC...: one request through the VIP from each client address SRC
 # (one curl process, a new connection each); prints "NODE SRC" lines, with
@@ -202,5 +247,25 @@ hits() {
 		fi
 		args+=(-s --connect-timeout 3 -m 5 -H 'Connection: close' "http://$VIP/")
 	done
-	nsx "$ns" curl "${args[@]}" | sed 's/^ /- /'
+	HITS=$(ip netns exec "$NS_PREFIX-$ns" curl "${args[@]}")
+	HITS=${HITS//$'\n' /$'\n'- }
+	[[ $HITS == " "* ]] && HITS="-$HITS"
+	echo "$HITS"
+}
+# answered_by LINES: "n1:2 n2:2 n3:2 " (nodes sorted, "-" for unanswered)
+answered_by() {
+	local -A c
+	local node src k out=
+	while read -r node src; do [ -n "$node" ] && c[$node]=$((${c[$node]:-0} + 1)); done <<<"$1"
+	for k in - n1 n2 n3; do [ -n "${c[$k]:-}" ] && out+="$k:${c[$k]} "; done
+	echo "$out"
+}
+all_answered() { [[ $'\n'$1 != *$'\n- '* ]]; }
+# node_for LINES SRC: the distinct nodes that answered SRC, space separated
+node_for() {
+	local node src out=
+	while read -r node src; do
+		[ "$src" = "$2" ] && [[ " $out" != *" $node "* ]] && out+="$node "
+	done <<<"$1"
+	echo "${out% }"
 }
