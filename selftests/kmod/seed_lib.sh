@@ -24,7 +24,7 @@
 #   the three nodes as real servers with TCP_CHECK.  The nodes route the
 #   routed client's answers through r.
 
-HALBD=$TOP/userspace/halbd/halbd
+HALBD=${HALB_HALBD:-$TOP/userspace/halbd/halbd}	# HALB_HALBD: try another build
 VIP=192.0.2.100
 NODES="1 2 3"
 node_ip() { echo "192.0.2.1$1"; }

@@ -29,6 +29,14 @@
 
 SLACK_MS=3000	# TCG on a shared host: process start-up and scheduling
 
+dr_real_server() {	# dr_real_server N: VIP on lo, ARP sysctls set
+	vip_on "$1" lo &&
+	[ "$(nsx "n$1" sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce)" = $'1\n2' ]
+}
+master_table() {	# n1's table as the article's ipvsadm -L -n would show it
+	adm_list 1 && [[ $ADM_OUT == *"TCP  $VIP:80 rr persistent 50"$'\n'* ]] &&
+	[ "$(grep -c "Route  *3 " <<<"$ADM_OUT")" = 3 ]
+}
 comment() { local l; while IFS= read -r l; do echo "#${1:+ $1} $l"; done; }
 all_reals() {	# every node has the three nodes in its table
 	local i
@@ -61,7 +69,7 @@ dump_logs() {
 		svc_line "$i" | comment
 		nsx "n$i" ip -o -4 addr | comment
 		diag "---- n$i: halbd log (tail)"
-		grep -v '^exec of' "$WORK/n$i.log" | tail -40 | comment
+		grep -vE '^(exec of|nc: )' "$WORK/n$i.log" | tail -40 | comment
 	done
 }
 
@@ -91,15 +99,11 @@ section "master and backups"
 check "n1 is MASTER with the VIP on eth0" busywait 20000 master_is 1
 check "n2 and n3 are BACKUP" busywait 10000 eval 'state_is 2 BACKUP && state_is 3 BACKUP'
 check "backups are DR real servers: VIP on lo, arp_ignore=1 arp_announce=2" \
-	busywait 10000 eval 'vip_on 2 lo && vip_on 3 lo &&
-		[ "$(nsx n2 sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce)" = $'1\n2' ] &&
-		[ "$(nsx n3 sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce)" = $'1\n2' ]'
+	busywait 10000 eval 'dr_real_server 2 && dr_real_server 3'
 check "master: VIP not on lo" eval '! vip_on 1 lo'
 check "every node has the three real servers (TCP_CHECK up)" \
 	busywait 20000 all_reals
-check "master's service is active: rr persistent 50, Route" \
-	eval 'adm_list 1 && [[ $ADM_OUT == *"TCP  $VIP:80 rr persistent 50"$'\n'* ]] &&
-	      [ "$(grep -c "Route  *3 " <<<"$ADM_OUT")" = 3 ]'
+check "master's service is active: rr persistent 50, Route, weight 3" master_table
 check "backups' services are standby" busywait 5000 eval 'standby 2 && standby 3'
 adm_list 1
 echo "$ADM_OUT" | comment n1:
@@ -148,6 +152,11 @@ MAC2=$(mac_of 2)
 t0=$(now_ms)
 halbd_stop 1
 check "stopping n1's halbd: the VIP leaves n1's eth0" eval '! vip_on 1 eth0'
+# n1's httpd still passes every TCP_CHECK, so n1 stays in the new master's
+# pool: it must go on accepting the VIP's packets as a DR real server (the
+# article's realserver script keeps the VIP on lo whatever keepalived does)
+check "n1, halbd stopped, is still a DR real server: VIP on lo, service standby" \
+	eval 'dr_real_server 1 && standby 1'
 if busywait 20000 master_is 2; then
 	t1=$(log_ms 2 "(VI_1) Entering MASTER STATE")
 	ok "n2 takes over as MASTER with the VIP on eth0 ($((t1 - t0)) ms after the stop)"
