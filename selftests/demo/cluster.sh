@@ -46,7 +46,7 @@ fi
 say "NAT: one virtual service, three real servers, round robin"
 on d halbctl -A -t $VIP4:80 -s rr
 for i in 1 2 3; do on d halbctl -a -t $VIP4:80 -r "$(rs_ip4 "$i")":80 -m -w 1; done
-on d halbctl -L -n | sed 's/^/   /'
+on d halbctl -L -n
 out=$(CLIENT=c http_hits "http://$VIP4/" 6)
 echo "$out" | counts; echo
 expect "six requests, two on each server" eval '[ "$(counts <<<"$out")" = "rs1:2 rs2:2 rs3:2 " ]'
@@ -57,10 +57,11 @@ for i in 1 2 3; do on d halbctl -e -t $VIP4:80 -r "$(rs_ip4 "$i")":80 -m -w $((4
 out=$(CLIENT=c http_hits "http://$VIP4/" 12)
 echo "$out" | counts; echo
 expect "6, 4 and 2 requests" eval '[ "$(counts <<<"$out")" = "rs1:6 rs2:4 rs3:2 " ]'
-on d halbctl -L -n --stats | sed 's/^/   /'
+on d halbctl -L -n --stats
 
 say "The same in JSON, for scripts"
-on d halbctl -L -n -j > "$WORK/list.json"
+printf '\033[2m[d]#\033[0m halbctl -L -n -j\n'
+nsx d "$HALBCTL" -L -n -j > "$WORK/list.json"
 head -c 400 "$WORK/list.json"; echo " ..."
 expect "valid JSON, three real servers" \
 	eval '[ "$(jq ".services[0].dests | length" "$WORK/list.json")" = 3 ]'
@@ -73,7 +74,7 @@ echo "$out" | counts; echo
 expect "three requests over IPv6, one on each server" eval '[ "$(counts <<<"$out")" = "rs1:1 rs2:1 rs3:1 " ]'
 
 say "Unloading with connections still in the table"
-on d halbctl -L -n -c | head -4 | sed 's/^/   /'
+on d halbctl -L -n -c | head -4
 run rmmod halb
 expect "halb.ko unloaded" eval '! lsmod | grep -q "^halb "'
 say "Part 2: $([ "$bad_n" = 0 ] && echo "every step as narrated" || echo "$bad_n step(s) NOT as narrated")"

@@ -62,16 +62,17 @@ dr_real_server() {
 	[ "$(nsx "n$1" sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce)" = $'1\n2' ]
 }
 vrrp_all() {	# halbctl vrrp on each node, one table
-	local i out hdr=
+	local i out hdr= rows=
 	printf '\033[2m[n1..n3]#\033[0m halbctl vrrp\n'
 	for i in $NODES; do
 		if out=$("$HALBCTL" vrrp -s "$WORK/n$i.sock" 2>/dev/null); then
-			[ -n "$hdr" ] || { hdr=1; printf '        %s\n' "${out%%$'\n'*}"; }
-			printf '   [n%s] %s\n' "$i" "${out#*$'\n'}"
+			hdr=${out%%$'\n'*}
+			rows+="[n$i] ${out#*$'\n'}"$'\n'
 		else
-			printf '   [n%s] (halbd not running)\n' "$i"
+			rows+="[n$i] (halbd not running)"$'\n'
 		fi
 	done
+	printf '     %s\n%s' "$hdr" "$rows"
 }
 
 bold "The seed article, live: keepalived + httpd high availability, with halb"
@@ -100,7 +101,7 @@ for i in $NODES; do on "n$i" cat "$WORK/www$i/index.html"; echo; httpd_start "$i
 tell "From the client, each node's own address:"
 printf '\033[2m[c]#\033[0m curl http://192.0.2.11/ http://192.0.2.12/ http://192.0.2.13/\n'
 busywait 20000 eval '[ "$(nsx c curl -s -m 5 http://192.0.2.11/ http://192.0.2.12/ http://192.0.2.13/)" = n1n2n3 ]'
-nsx c curl -s -m 5 -w '\n' http://192.0.2.11/ http://192.0.2.12/ http://192.0.2.13/ | sed 's/^/   /'
+nsx c curl -s -m 5 -w '\n' http://192.0.2.11/ http://192.0.2.12/ http://192.0.2.13/
 expect "the three httpds answer" eval '[ "$(nsx c curl -s -m 5 http://192.0.2.11/ http://192.0.2.12/ http://192.0.2.13/)" = n1n2n3 ]'
 
 # --- 3. keepalived.conf ----------------------------------------------------------
@@ -109,7 +110,7 @@ tell "n1's file (check timings shortened for the demo; chk_httpd is the" \
      "operator's answer to the gap the article names, see step 10):"
 sed 's/^/   | /' "$WORK/n1.conf"
 tell "n2 and n3 differ only in router_id, state and priority:"
-diff "$WORK/n1.conf" "$WORK/n2.conf" | grep '^[<>]' | sed 's/^/   /'
+diff "$WORK/n1.conf" "$WORK/n2.conf" | grep '^[<>]'
 printf '\033[2m[n1]#\033[0m halbd -t -f /etc/keepalived/keepalived.conf\n'
 out=$("$HALBD" -t -f "$WORK/n1.conf" 2>&1)
 sed "s|$WORK/n1.conf|keepalived.conf|; s/^/   /" <<<"$out"
@@ -134,13 +135,13 @@ expect "the VIP is on n1's eth0" vip_on 1 eth0
 tell "A backup holds it on lo, not answering ARP for it: a DR real server" \
      "(the article's /etc/init.d/realserver, done by halbd):"
 on n2 ip -br addr show lo
-on n2 sysctl net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce | sed 's/^/   /'
+on n2 sysctl net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce
 expect "n2 and n3 are DR real servers (VIP on lo, arp_ignore=1, arp_announce=2)" \
 	eval 'dr_real_server 2 && dr_real_server 3'
 tell "The virtual server, on the master and on a backup (standby: a backup" \
      "hands the VIP's packets to its own httpd, never schedules them again):"
-on n1 halbctl -L -n | sed 's/^/   /'
-on n2 halbctl -L -n | sed 's/^/   /'
+on n1 halbctl -L -n
+on n2 halbctl -L -n
 expect "n1's service is active, n2's and n3's are standby" \
 	eval '! standby 1 && standby 2 && standby 3'
 
@@ -158,7 +159,7 @@ same() { local s; for s in 192.0.2.5{1..3}; do [ "$(node_for "$HITS" "$s")" = "$
 expect "each client went back to the node it had" same
 tell "The master's connection table: one template per client (port 0)" \
      "holds the choice for 50 s after its last connection:"
-on n1 halbctl -L -n -c | grep -E 'pro|:0 ' | sed 's/^/   /'
+on n1 halbctl -L -n -c | grep -E 'pro|:0 '
 st=$(svc_stats 2)
 expect "the standby backups scheduled nothing (n2's service: $st conns/packets)" [ "$st" = "0 0" ]
 
@@ -178,7 +179,7 @@ expect "the VIP left n1 and is on n2's eth0" master_is 2
 tell "n1's httpd still runs and passes n2's TCP_CHECK, so n1 stays in the" \
      "pool: it must stay a DR real server (VIP on lo, service standby):"
 on n1 ip -br addr show lo
-on n1 halbctl -L -n | sed 's/^/   /'
+on n1 halbctl -L -n
 expect "n1, halbd stopped, is still a DR real server" eval 'dr_real_server 1 && standby 1'
 tell "Six new clients, now through n2:"
 ask 192.0.2.6{1..6}
@@ -217,7 +218,7 @@ busywait $((CHECK_BOUND_MS + 5000)) not_real_in 1 "$K"
 t1=$(log_ms 1 "real server $(node_ip "$K"):80 removed")
 tell "TCP_CHECK (delay_loop $DELAY_LOOP, connect_timeout $CONNECT_TIMEOUT, retry $RETRY) took it out" \
      "$((t1 - t0)) ms later:"
-on n1 halbctl -L -n | sed 's/^/   /'
+on n1 halbctl -L -n
 expect "n$K left the master's pool" not_real_in 1 "$K"
 ask "$src" "$src"
 expect "client $src is served by another node" \
@@ -245,7 +246,7 @@ tell "chk_httpd failed twice: n1 went to FAULT, n2 took the VIP $((t1 - t0)) ms 
 vrrp_all
 on n2 ip -br addr show eth0
 expect "n1 FAULT, n2 MASTER with the VIP" eval 'state_is 1 FAULT && master_is 2'
-on n2 halbctl -L -n | sed 's/^/   /'
+on n2 halbctl -L -n
 expect "n2's TCP_CHECK took n1 out of the pool" not_real_in 2 1
 ask 192.0.2.7{1..4}
 expect "clients are answered by n2 and n3" eval '[ "$(answered_by "$HITS")" = "n2:2 n3:2 " ]'
@@ -256,7 +257,7 @@ busywait 20000 master_is 1
 vrrp_all
 expect "n1 is MASTER again" master_is 1
 
-for i in $NODES; do halbd_stop "$i"; done
+for i in $NODES; do halbd_stop "$i"; httpd_stop "$i"; done
 step "Part 1: $ok_n steps as narrated, $bad_n not, in $(( ($(now_ms) - T0) / 1000 )) s"
 rc=0
 [ "$bad_n" = 0 ] || rc=1

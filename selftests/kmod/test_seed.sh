@@ -261,7 +261,7 @@ check "n2 is BACKUP and standby again" busywait 10000 eval 'state_is 2 BACKUP &&
 check "kernel log clean" dmesg_clean
 diag "test time $(( ($(now_ms) - T_START) / 1000 )) s"
 [ "$ktap_fail" = 0 ] || dump_logs
-for i in $NODES; do halbd_stop "$i"; done
+for i in $NODES; do halbd_stop "$i"; httpd_stop "$i"; done
 [ -n "${HALB_TEST_BIN:-}" ] || echo "1..$ktap_n"
 echo "$((ktap_n - ktap_fail)) passed, $ktap_fail failed"
 [ "$ktap_fail" = 0 ]
