@@ -73,6 +73,7 @@ virtual_server $VIP 80 {
     delay_loop $DELAY_LOOP
     lb_algo rr
     lb_kind DR
+    nat_mask 255.255.255.0
     persistence_timeout 50
     protocol TCP
 EOF
