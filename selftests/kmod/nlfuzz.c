@@ -53,7 +53,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "uapi/linux/halb.h"
@@ -75,7 +77,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MSG_MAX 16384
 #define RBUF_SIZE (256 * 1024)
-#define BATCH_MAX 4
+#define BATCH_MAX 8
 
 /* ------------------------------------------------------------------------
  * PRNG: splitmix64, so a seed reproduces the byte stream.
@@ -264,7 +266,9 @@ static struct {
 	unsigned int bulk;
 	double timeout;
 	unsigned long verbose_from;
-} opt = { .seconds = 10, .bulk = 200, .timeout = 10, .verbose_from = ~0UL };
+	unsigned int jobs;
+} opt = { .seconds = 10, .bulk = 200, .timeout = 10, .verbose_from = ~0UL,
+	.jobs = 1 };
 
 struct addr { int af; uint8_t b[16]; };
 
@@ -300,7 +304,9 @@ static bool parse_addr(const char *s, struct addr *a)
 /* ------------------------------------------------------------------------
  * Counters and failure reports.
  */
-static struct {
+static int worker;	/* 0..jobs-1 */
+
+static struct stats {
 	unsigned long msgs, batches, sends, replies, acks, data, dump_parts, dones;
 	unsigned long intr, specials, skipped_protect, digest_checks, baseline;
 	unsigned long errno_hist[256], ok_cmd[HALB_CMD_MAX + 1], timeouts;
@@ -325,7 +331,7 @@ static void failure(const char *fmt, ...)
 	st.failures++;
 	if (st.failures > 50)
 		return;
-	printf("# FAIL: ");
+	printf("# FAIL[w%d]: ", worker);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -1578,12 +1584,18 @@ static bool transact(int fd, struct msg **ms, int n, bool together, bool eperm_o
 		}
 		st.sends++;
 	}
-	sync.nlmsg_seq = ++sync_seq;
-	if (send(fd, &sync, sizeof(sync), 0) < 0) {
-		failure("send sync: %s", strerror(errno));
-		return false;
+	/* a sync request only where some request may go unanswered */
+	for (i = 0; i < n; i++)
+		if (!pd[i].terminal_due)
+			break;
+	if (i < n) {
+		sync.nlmsg_seq = ++sync_seq;
+		if (send(fd, &sync, sizeof(sync), 0) < 0) {
+			failure("send sync: %s", strerror(errno));
+			return false;
+		}
 	}
-	ok = collect(fd, pd, n, sync.nlmsg_seq, NULL);
+	ok = collect(fd, pd, n, i < n ? sync.nlmsg_seq : 0, NULL);
 	for (i = 0; i < n; i++)
 		judge(&pd[i], eperm_only, n > 1);
 	st.batches++;
@@ -1845,6 +1857,7 @@ static void usage(void)
 		"usage: nlfuzz [--seed N] [--seconds S] [--count N] [--mode mix|valid|structured|raw]\n"
 		"              [--vip ADDR]... [--rs ADDR]... [--protect ADDR]... [--bulk N]\n"
 		"              [--expect-eperm] [--timeout S] [--verbose-from N] [--quiet]\n"
+		"              [--jobs N]\n"
 		"       nlfuzz --list\n");
 	exit(2);
 }
@@ -1853,8 +1866,8 @@ static void summary(double t)
 {
 	unsigned int e, c;
 
-	printf("# nlfuzz: seed %llu: %lu messages in %lu batches (%lu sends, %lu special) "
-	       "in %.1f s: %.0f msg/s\n", (unsigned long long)opt.seed, st.msgs, st.batches,
+	printf("# nlfuzz: seed %llu (%u workers): %lu messages in %lu batches (%lu sends, %lu special) "
+	       "in %.1f s: %.0f msg/s\n", (unsigned long long)opt.seed, opt.jobs, st.msgs, st.batches,
 	       st.sends, st.specials, t, t > 0 ? st.msgs / t : 0.0);
 	printf("# nlfuzz: replies: %lu acks/errors, %lu data (%lu dump parts, %lu interrupted), "
 	       "%lu done; %lu timeouts; %lu digest checks; %lu skipped (protected); "
@@ -1881,10 +1894,86 @@ static void summary(double t)
 	printf("# nlfuzz: %lu failures\n", st.failures);
 }
 
-int main(int argc, char **argv)
+/* The main loop of one worker; returns its (maybe new) socket. */
+static int fuzz(int fd, double *elapsed)
 {
 	double start, t, last_progress;
 	unsigned long iter;
+
+	start = last_progress = now();
+	for (iter = 0; !stop; iter++) {
+		int n = 1, k, mode = opt.mode;
+		bool together = false, dig = false;
+
+		t = now() - start;
+		if ((opt.count && st.msgs >= opt.count) || (!opt.count && t >= opt.seconds))
+			break;
+		if (!opt.quiet && !worker && now() - last_progress >= 10) {
+			last_progress = now();
+			printf("# nlfuzz: %.0f s, %lu messages, %lu failures\n", t, st.msgs,
+			       st.failures);
+			fflush(stdout);
+		}
+		/* keep the baseline alive: the valid requests then have targets */
+		if (!opt.expect_eperm && iter % 2000 == 1999) {
+			int b = baseline(fd, false);
+
+			if (b < 0) {
+				close(fd);
+				fd = main_open();
+			} else {
+				st.baseline += b;
+			}
+			continue;
+		}
+		if (chance(3)) {
+			fd = special(fd, opt.expect_eperm);
+			continue;
+		}
+		if (chance(15)) {
+			n = 2 + rnd(BATCH_MAX - 1);
+			together = chance(80);
+		}
+		for (k = 0; k < n; k++) {
+			struct msg *m = batch_msgs[k];
+			bool valid;
+			int cmd;
+
+			if (mode == 0)
+				mode = chance(45) ? 1 : chance(75) ? 2 : 3;
+			/* a length flaw inside a joint send could hide a FLUSH */
+			if (mode == 3 && together && nprotect)
+				mode = 2;
+			valid = mode == 1;
+			cmd = pick_cmd(valid);
+			gen_request(m, cmd, valid);
+			if (mode == 3)
+				mutate_bytes(m);
+			mode = opt.mode;
+			if (nprotect && mutating(m) &&
+			    (touches_protected(m) || (m->len >= NLMSG_LENGTH(GENL_HDRLEN) &&
+			     ((struct genlmsghdr *)NLMSG_DATA(hdr(m)))->cmd == HALB_CMD_FLUSH))) {
+				st.skipped_protect++;
+				k--;
+				continue;
+			}
+		}
+		/* a sample of single requests that would change things */
+		if (n == 1 && !opt.expect_eperm && opt.jobs == 1 && mutating(batch_msgs[0]) &&
+		    iter % 64 == 7)
+			dig = true;
+		if (!transact(fd, batch_msgs, n, together, opt.expect_eperm, dig)) {
+			close(fd);
+			fd = main_open();
+		}
+	}
+	*elapsed = now() - start;
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	double t;
 	int fd, i;
 
 	opt.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
@@ -1904,6 +1993,8 @@ int main(int argc, char **argv)
 			opt.seconds = atof(v);
 		else if (!strcmp(a, "--count"))
 			opt.count = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--jobs"))
+			opt.jobs = atoi(v) < 1 ? 1 : atoi(v) > 16 ? 16 : atoi(v);
 		else if (!strcmp(a, "--bulk"))
 			opt.bulk = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--timeout"))
@@ -1931,6 +2022,7 @@ int main(int argc, char **argv)
 		}
 	}
 	rng = opt.seed;
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < BATCH_MAX; i++) {
 		batch_msgs[i] = calloc(1, sizeof(struct msg));
 		scratch[i] = calloc(1, sizeof(struct msg));
@@ -1986,73 +2078,41 @@ int main(int argc, char **argv)
 		st.baseline += n;
 	}
 
-	start = last_progress = now();
-	for (iter = 0; !stop; iter++) {
-		int n = 1, k, mode = opt.mode;
-		bool together = false, dig = false;
+	if (opt.jobs == 1) {
+		fd = fuzz(fd, &t);
+	} else {
+		struct stats *shared = mmap(NULL, sizeof(*shared) * opt.jobs,
+					    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		double t0 = now();
+		unsigned int w, j;
 
-		t = now() - start;
-		if ((opt.count && st.msgs >= opt.count) || (!opt.count && t >= opt.seconds))
-			break;
-		if (!opt.quiet && now() - last_progress >= 10) {
-			last_progress = now();
-			printf("# nlfuzz: %.0f s, %lu messages, %lu failures\n", t, st.msgs,
-			       st.failures);
-			fflush(stdout);
-		}
-		/* keep the baseline alive: the valid requests then have targets */
-		if (!opt.expect_eperm && iter % 2000 == 1999) {
-			int b = baseline(fd, false);
+		if (shared == MAP_FAILED)
+			return 2;
+		memset(shared, 0, sizeof(*shared) * opt.jobs);
+		fflush(stdout);
+		for (w = 0; w < opt.jobs; w++) {
+			pid_t pid = fork();
 
-			if (b < 0) {
+			if (pid < 0)
+				return 2;
+			if (pid == 0) {
+				worker = w;
+				rng = opt.seed + w;
+				memset(&st, 0, sizeof(st));
 				close(fd);
-				fd = main_open();
-			} else {
-				st.baseline += b;
-			}
-			continue;
-		}
-		if (chance(3)) {
-			fd = special(fd, opt.expect_eperm);
-			continue;
-		}
-		if (chance(5)) {
-			n = 2 + rnd(BATCH_MAX - 1);
-			together = chance(70);
-		}
-		for (k = 0; k < n; k++) {
-			struct msg *m = batch_msgs[k];
-			bool valid;
-			int cmd;
-
-			if (mode == 0)
-				mode = chance(45) ? 1 : chance(75) ? 2 : 3;
-			/* a length flaw inside a joint send could hide a FLUSH */
-			if (mode == 3 && together && nprotect)
-				mode = 2;
-			valid = mode == 1;
-			cmd = pick_cmd(valid);
-			gen_request(m, cmd, valid);
-			if (mode == 3)
-				mutate_bytes(m);
-			mode = opt.mode;
-			if (nprotect && mutating(m) &&
-			    (touches_protected(m) || (m->len >= NLMSG_LENGTH(GENL_HDRLEN) &&
-			     ((struct genlmsghdr *)NLMSG_DATA(hdr(m)))->cmd == HALB_CMD_FLUSH))) {
-				st.skipped_protect++;
-				k--;
-				continue;
+				fd = fuzz(main_open(), &t);
+				shared[w] = st;
+				_exit(0);
 			}
 		}
-		/* a sample of single requests that would change things */
-		if (n == 1 && !opt.expect_eperm && mutating(batch_msgs[0]) && iter % 50 == 7)
-			dig = true;
-		if (!transact(fd, batch_msgs, n, together, opt.expect_eperm, dig)) {
-			close(fd);
-			fd = main_open();
-		}
+		while (wait(NULL) > 0 || errno == EINTR)
+			;
+		/* the counters of every worker, added up */
+		for (w = 0; w < opt.jobs; w++)
+			for (j = 0; j < sizeof(st) / sizeof(unsigned long); j++)
+				((unsigned long *)&st)[j] += ((unsigned long *)&shared[w])[j];
+		t = now() - t0;
 	}
-	t = now() - start;
 	/* the tables must still answer (and still refuse the unprivileged) */
 	i = listing(fd);
 	if (opt.expect_eperm && i != -EPERM)

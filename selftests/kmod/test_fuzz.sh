@@ -117,7 +117,7 @@ succeeded() { grep '^# nlfuzz: succeeded:' "$1" | grep -o " $2=[0-9]*" | cut -d=
 
 # --- (a) root, in the director's namespace, traffic live --------------------
 for f in "$WORK"/t.*; do : > "$f"; done
-run_fuzz root nsx d "$NLFUZZ" --seed "$SEED" --seconds "$SECS" --protect $VIP4 \
+run_fuzz root nsx d "$NLFUZZ" --seed "$SEED" --seconds "$SECS" --jobs 2 --protect $VIP4 \
 	--vip $VIP2 --vip $VIP2_6 --rs "$(rs_ip4 1)" --rs "$(rs_ip4 2)" --rs "$(rs_ip4 3)" \
 	--rs "$(rs_ip6 1)" --rs "$(rs_ip6 2)"
 for c in new-service set-service del-service new-dest set-dest del-dest; do
