@@ -267,7 +267,7 @@ static struct {
 	double timeout;
 	unsigned long verbose_from;
 	unsigned int jobs;
-} opt = { .seconds = 10, .bulk = 200, .timeout = 10, .verbose_from = ~0UL,
+} opt = { .seconds = 10, .bulk = 100, .timeout = 10, .verbose_from = ~0UL,
 	.jobs = 1 };
 
 struct addr { int af; uint8_t b[16]; };
@@ -782,6 +782,10 @@ static int pick_cmd(bool valid)
 			HALB_CMD_GET_INFO, HALB_CMD_GET_CONN,
 		};
 		int c = w[rnd(ARRAY_SIZE(w))];
+
+		/* a full dump costs hundreds of replies: keep most of them short */
+		if ((c == HALB_CMD_GET_CONN || c == HALB_CMD_GET_SERVICE) && !chance(40))
+			c = HALB_CMD_SET_SERVICE;
 
 		/* flushing undoes everything else: keep it rare */
 		if (c == HALB_CMD_FLUSH && !chance(10))
@@ -1398,7 +1402,7 @@ static int dump_into(int fd, int cmd, const struct svc_ent *key, struct svc_ent 
 	struct msg *m = calloc(1, sizeof(*m));
 	uint32_t seq = 0x5a000000 | (fuzz_seq++ & 0xffffff);
 	ssize_t r;
-	int rc = -1;
+	int rc = -EIO;
 
 	msg_start(m, family, cmd, NLM_F_REQUEST | NLM_F_DUMP, seq);
 	if (key) {
@@ -1433,7 +1437,7 @@ static int dump_into(int fd, int cmd, const struct svc_ent *key, struct svc_ent 
 			}
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				rc = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				rc = rc ? rc : -1;
+				rc = rc ? rc : -EIO;
 				goto out;
 			}
 			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -1502,7 +1506,7 @@ static int listing(int fd)
 		if (!intr)
 			return 0;
 	}
-	return -1;
+	return -EIO;
 }
 
 static uint64_t digest(int fd)
@@ -1926,7 +1930,7 @@ static int fuzz(int fd, double *elapsed)
 			}
 			continue;
 		}
-		if (chance(3)) {
+		if (chance(2)) {
 			fd = special(fd, opt.expect_eperm);
 			continue;
 		}
@@ -2044,7 +2048,7 @@ int main(int argc, char **argv)
 
 		i = listing(fd);
 		if (i) {
-			fprintf(stderr, "nlfuzz: listing failed: %s\n", strerror(i < -1 ? -i : EIO));
+			fprintf(stderr, "nlfuzz: listing failed: %s\n", strerror(-i));
 			return 1;
 		}
 		for (l = 0; l < nlines; l++)
