@@ -40,8 +40,12 @@
  * --seed sends the same bytes.  Output: "# " diagnostic lines, a summary,
  * and an errno histogram; exit 0 if nothing failed, 1 if something did.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
@@ -267,8 +271,10 @@ static struct {
 	double timeout;
 	unsigned long verbose_from;
 	unsigned int jobs;
+	const char *userns;	/* "own" or "foreign" */
+	unsigned int as_uid;
 } opt = { .seconds = 10, .bulk = 100, .timeout = 10, .verbose_from = ~0UL,
-	.jobs = 1 };
+	.jobs = 1, .as_uid = 65534 };
 
 struct addr { int af; uint8_t b[16]; };
 
@@ -1852,6 +1858,71 @@ static int resolve_family(int fd)
 	return -1;
 }
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * --userns: become an unprivileged user (uid --as, when started as root),
+ * then root of a new user namespace, in a new network namespace ("own") or
+ * in the one we are in ("foreign", which that user namespace does not own).
+ * create_user_ns() refuses a chrooted caller, and the guest runs the tests
+ * in a chroot: root leaves it for pid 1's root first and comes back to it
+ * once inside the user namespace.
+ */
+static int enter_userns(void)
+{
+	bool own = !strcmp(opt.userns, "own");
+	int rootfd = -1;
+	char map[64];
+	uid_t uid;
+	gid_t gid;
+
+	if (!own && strcmp(opt.userns, "foreign"))
+		return -1;
+	if (getuid() == 0) {
+		rootfd = open("/", O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0 || chroot("/proc/1/root") ||
+		    setgroups(0, NULL) || setgid(opt.as_uid) || setuid(opt.as_uid)) {
+			perror("nlfuzz: dropping to an unprivileged user");
+			return -1;
+		}
+	}
+	uid = getuid();
+	gid = getgid();
+	if (unshare(CLONE_NEWUSER | (own ? CLONE_NEWNET : 0))) {
+		perror("nlfuzz: unshare");
+		return -1;
+	}
+	if (rootfd >= 0 && (fchdir(rootfd) || chroot(".") || chdir("/"))) {
+		perror("nlfuzz: back to the test root");
+		return -1;
+	}
+	if (rootfd >= 0)
+		close(rootfd);
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	if (write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", map)) {
+		perror("nlfuzz: uid_map");
+		return -1;
+	}
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	if (write_file("/proc/self/gid_map", map)) {
+		perror("nlfuzz: gid_map");
+		return -1;
+	}
+	printf("# nlfuzz: uid %u (%u outside), a new user namespace, %s network namespace\n",
+	       getuid(), uid, own ? "a new" : "the caller's");
+	return 0;
+}
+
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
@@ -1861,7 +1932,7 @@ static void usage(void)
 		"usage: nlfuzz [--seed N] [--seconds S] [--count N] [--mode mix|valid|structured|raw]\n"
 		"              [--vip ADDR]... [--rs ADDR]... [--protect ADDR]... [--bulk N]\n"
 		"              [--expect-eperm] [--timeout S] [--verbose-from N] [--quiet]\n"
-		"              [--jobs N]\n"
+		"              [--jobs N] [--userns own|foreign [--as UID]]\n"
 		"       nlfuzz --list\n");
 	exit(2);
 }
@@ -1997,6 +2068,10 @@ int main(int argc, char **argv)
 			opt.seconds = atof(v);
 		else if (!strcmp(a, "--count"))
 			opt.count = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--userns"))
+			opt.userns = v;
+		else if (!strcmp(a, "--as"))
+			opt.as_uid = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--jobs"))
 			opt.jobs = atoi(v) < 1 ? 1 : atoi(v) > 16 ? 16 : atoi(v);
 		else if (!strcmp(a, "--bulk"))
@@ -2037,6 +2112,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 
+	if (opt.userns && enter_userns())
+		return 2;
 	fd = main_open();
 	family = resolve_family(fd);
 	if (family < 0) {
