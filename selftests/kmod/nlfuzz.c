@@ -58,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1894,6 +1895,8 @@ static int enter_userns(void)
 			perror("nlfuzz: dropping to an unprivileged user");
 			return -1;
 		}
+		/* setuid() made us undumpable: the id map files would be root's */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	}
 	uid = getuid();
 	gid = getgid();
