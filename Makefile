@@ -3,6 +3,8 @@
 # halb top-level build.
 #   make              module (for KVER) and userspace tools
 #   make check        host unit tests, halbd tests, guest selftests on 6.1 and 6.12
+#   make fuzz         the netlink fuzzer in a guest, long (HALB_FUZZ_SECONDS per
+#                     kernel, default 600; HALB_FUZZ_SEED to replay a run)
 #   make demo         the seed's cluster, live, narrated (in a guest)
 #   make deps         install every Debian package needed (as root)
 #   make install      module, tools, man pages, config example, systemd unit
@@ -20,7 +22,7 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 .PHONY: all kmod userspace kmod-all check check-unit check-guest demo deps bench-sched \
-	install clean spec-check
+	install clean spec-check fuzz
 
 all: kmod userspace
 
@@ -54,6 +56,17 @@ check: all kmod-all
 # Scheduling cost per new connection, halb beside IPVS, 10/100/1000 servers.
 bench-sched: kmod-all userspace
 	selftests/vm/run --kernel 6.12 --icount --timeout 3600 -- selftests/kmod/bench_sched.sh
+
+# test_fuzz.sh alone, one kernel after the other: a root phase of
+# HALB_FUZZ_SECONDS, a user-namespace phase of a third of it, two refused
+# phases of a twelfth each (make check runs it with the default of 60 s).
+HALB_FUZZ_SECONDS ?= 600
+fuzz: all kmod-all
+	@set -e; for k in $(TEST_KERNELS); do \
+		HALB_TESTS=test_fuzz.sh HALB_FUZZ_SECONDS=$(HALB_FUZZ_SECONDS) \
+		selftests/vm/run --kernel $$k --timeout $$(($(HALB_FUZZ_SECONDS) * 2 + 900)) \
+			-- selftests/kmod/run; \
+	done
 
 demo: all kmod-all
 	selftests/demo/run
