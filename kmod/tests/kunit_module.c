@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * halb_kunit.ko: KUnit suites for halb's pure logic (the kmod/algo sources, compiled
- * here from the same sources as halb.ko).  Each *_test.c registers its own
+ * halb_kunit.ko: KUnit suites for halb's pure logic, compiled here from the
+ * same kmod/algo sources as halb.ko.  Each *_test.c registers its own
  * suite with kunit_test_suites(); loading the module runs them all and
  * prints KTAP to the kernel log (and /sys/kernel/debug/kunit/<suite>/results).
  */
