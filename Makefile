@@ -5,6 +5,8 @@
 #   make check        host unit tests, halbd tests, guest selftests on 6.1 and 6.12
 #   make fuzz         the netlink fuzzer in a guest, long (HALB_FUZZ_SECONDS per
 #                     kernel, default 600; HALB_FUZZ_SEED to replay a run)
+#   make check-debug  KUnit + guest selftests + kmemleak on the debug kernel
+#                     (KASAN, lockdep...; built once from linux-source-6.12)
 #   make demo         the seed's cluster, live, narrated (in a guest)
 #   make deps         install every Debian package needed (as root)
 #   make install      module, tools, man pages, config example, systemd unit
@@ -22,7 +24,7 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 .PHONY: all kmod userspace kmod-all check check-unit check-guest demo deps bench-sched \
-	install clean spec-check fuzz
+	install clean spec-check fuzz debug-kernel kmod-debug check-debug
 
 all: kmod userspace
 
@@ -43,6 +45,36 @@ kmod-all:
 		if grep -E 'warning:' $$b.log; then echo "module build for $$v has warnings" >&2; exit 1; fi; \
 		echo "  KMOD    $$v: $$(cd $$b && find . -name '*.ko' | tr '\n' ' ')"; \
 	done
+
+# The debug kernel (selftests/vm/build-debug-kernel: cached, built once per
+# config) and, against its tree, halb.ko in .build/RELEASE (where the guest
+# tests look, .build/debug links to it) and the KUnit module halb_kunit.ko
+# in .build/kunit-RELEASE: kmod/tests plus the module's own kmod/algo
+# sources and the uapi header, as symlinks.
+debug-kernel:
+	selftests/vm/build-debug-kernel
+
+kmod-debug: debug-kernel
+	@set -e; v=$$(readlink $(KCACHE)/debug); kd=$(KCACHE)/debug/linux; \
+		b=$(CURDIR)/.build/$$v; rm -rf $$b; mkdir -p $$b; \
+		for f in Kbuild $$(find kmod include -type f \( -name '*.[ch]' -o -name Kbuild \) \
+				-not -path 'kmod/tests/*'); do \
+			mkdir -p $$b/$$(dirname $$f); ln -s $(CURDIR)/$$f $$b/$$f; done; \
+		$(MAKE) -C $$kd M=$$b modules W=1 >$$b.log 2>&1 || { cat $$b.log; exit 1; }; \
+		if grep -E 'warning:' $$b.log; then echo "module build for $$v has warnings" >&2; exit 1; fi; \
+		echo "  KMOD    $$v: $$(cd $$b && find . -name '*.ko' | tr '\n' ' ')"; \
+		ln -sfn $$v $(CURDIR)/.build/debug; \
+		t=$(CURDIR)/.build/kunit-$$v; rm -rf $$t; mkdir -p $$t/algo $$t/include/uapi/linux; \
+		for f in kmod/tests/*; do ln -s $(CURDIR)/$$f $$t/; done; \
+		for f in kmod/algo/*; do ln -s $(CURDIR)/$$f $$t/algo/; done; \
+		ln -s $(CURDIR)/include/uapi/linux/halb.h $$t/include/uapi/linux/; \
+		$(MAKE) -C $$kd M=$$t modules W=1 >$$t.log 2>&1 || { cat $$t.log; exit 1; }; \
+		if grep -E 'warning:' $$t.log; then echo "KUnit module build for $$v has warnings" >&2; exit 1; fi; \
+		echo "  KUNIT   $$v: $$(cd $$t && find . -name '*.ko' | tr '\n' ' ')"
+
+# Not part of "make check": hours of emulated debug kernel are not CI's.
+check-debug: userspace kmod-debug
+	HALB_STAGES=guest-debug selftests/run-all
 
 userspace:
 	$(MAKE) -C userspace
