@@ -65,8 +65,8 @@ kmod-debug: debug-kernel
 		echo "  KMOD    $$v: $$(cd $$b && find . -name '*.ko' | tr '\n' ' ')"; \
 		ln -sfn $$v $(CURDIR)/.build/debug; \
 		t=$(CURDIR)/.build/kunit-$$v; rm -rf $$t; mkdir -p $$t/algo $$t/include/uapi/linux; \
-		for f in kmod/tests/*; do ln -s $(CURDIR)/$$f $$t/; done; \
-		for f in kmod/algo/*; do ln -s $(CURDIR)/$$f $$t/algo/; done; \
+		for f in kmod/tests/Kbuild kmod/tests/*.[ch]; do ln -s $(CURDIR)/$$f $$t/; done; \
+		for f in kmod/algo/*.[ch]; do ln -s $(CURDIR)/$$f $$t/algo/; done; \
 		ln -s $(CURDIR)/include/uapi/linux/halb.h $$t/include/uapi/linux/; \
 		$(MAKE) -C $$kd M=$$t modules W=1 >$$t.log 2>&1 || { cat $$t.log; exit 1; }; \
 		if grep -E 'warning:' $$t.log; then echo "KUnit module build for $$v has warnings" >&2; exit 1; fi; \
