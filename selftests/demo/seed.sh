@@ -69,10 +69,10 @@ vrrp_all() {	# halbctl vrrp on each node, one table
 			hdr=${out%%$'\n'*}
 			rows+="[n$i] ${out#*$'\n'}"$'\n'
 		else
-			rows+="[n$i] (halbd not running)"$'\n'
+			rows+="[n$i] (halbd-not-running)"$'\n'
 		fi
 	done
-	printf '     %s\n%s' "$hdr" "$rows"
+	printf 'NODE %s\n%s' "$hdr" "$rows" | column -t
 }
 
 bold "The seed article, live: keepalived + httpd high availability, with halb"
