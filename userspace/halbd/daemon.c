@@ -304,6 +304,9 @@ int halbd_run(struct halbd *d)
 	log_info("halbd started: %s", d->conf_path);
 	loop(d);
 	log_info("stopping: releasing virtual addresses");
+	/* the VIPs go: stay a DR real server of them (standby, VIP on lo) */
+	d->stopping = true;
+	halbd_lvs_tick(d);
 	while (d->insts)
 		inst_stop(d->insts);
 	while (d->scripts)

@@ -84,6 +84,7 @@ struct halbd {
 	bool no_lvs;			/* -P: VRRP only */
 	bool no_vrrp;			/* -C: checks and LVS only */
 	bool flush_on_exit;		/* --flush-on-exit */
+	bool stopping;			/* SIGTERM: no instance counts as MASTER */
 	struct rs_vip *rs_vips;		/* VIPs halbd put on lo (standby DR) */
 	int nrs_vips;
 	bool rs_arp_set;

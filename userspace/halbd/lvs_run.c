@@ -189,7 +189,7 @@ static int hook_vip_state(void *arg, const struct cfg_addr *a)
 
 		if (!holds(c->vips, c->nvips, a) && !holds(c->vips_excl, c->nvips_excl, a))
 			continue;
-		if (in->fsm.state == VRRP_STATE_MASTER)
+		if (in->fsm.state == VRRP_STATE_MASTER && !d->stopping)
 			return 1;
 		st = 0;
 	}
