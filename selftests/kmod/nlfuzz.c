@@ -1627,7 +1627,8 @@ static bool transact(int fd, struct msg **ms, int n, bool together, bool eperm_o
 			report_batch(pd, 1);
 		}
 	}
-	return ok;
+	/* after a mis-framed send, a fresh socket: no stray reply can follow */
+	return ok && prev_ok;
 }
 
 /* ------------------------------------------------------------------------
