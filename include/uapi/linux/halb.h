@@ -142,6 +142,10 @@
  *   ENOENT      no such real server; unknown scheduler
  *   ENOMEM      out of memory; nothing was changed
  *   EOPNOTSUPP  valid attribute, value not supported by this module
+ *   ERANGE      an attribute's value is outside its policy's range or
+ *               length (e.g. a weight above HALB_WEIGHT_MAX)
+ *   EBUSY       a dump was requested while one is still running on the
+ *               same socket
  */
 #ifndef _UAPI_LINUX_HALB_H
 #define _UAPI_LINUX_HALB_H
