@@ -247,9 +247,10 @@ static struct kprobe destroy_probe = {
 	.pre_handler = destroy_pre,
 };
 
-static struct kretprobe *rps[] = {
-	&syn_recv4_probe, &getname4_probe, &getname6_probe, &syn_recv6_probe,
-};
+/* Needed: IPv4 (and IPv4-mapped IPv6) sockets.  IPv6 ones: if present. */
+static struct kretprobe *rps4[] = { &syn_recv4_probe, &getname4_probe };
+static struct kretprobe *rps6[] = { &syn_recv6_probe, &getname6_probe };
+static bool have6;
 
 static void toa_flush(void)
 {
@@ -275,18 +276,23 @@ static int __init halb_toa_init(void)
 		pr_err("halb_toa: cannot probe %s: %d\n", destroy_probe.symbol_name, err);
 		return err;
 	}
-	err = register_kretprobes(rps, ARRAY_SIZE(rps));
+	err = register_kretprobes(rps4, ARRAY_SIZE(rps4));
 	if (err) {
-		pr_err("halb_toa: cannot probe the socket functions: %d\n", err);
+		pr_err("halb_toa: cannot probe the IPv4 socket functions: %d\n", err);
 		unregister_kprobe(&destroy_probe);
 		return err;
 	}
+	have6 = !register_kretprobes(rps6, ARRAY_SIZE(rps6));
+	if (!have6)
+		pr_info("halb_toa: no IPv6 socket functions to probe: IPv4 only\n");
 	return 0;
 }
 
 static void __exit halb_toa_exit(void)
 {
-	unregister_kretprobes(rps, ARRAY_SIZE(rps));
+	if (have6)
+		unregister_kretprobes(rps6, ARRAY_SIZE(rps6));
+	unregister_kretprobes(rps4, ARRAY_SIZE(rps4));
 	unregister_kprobe(&destroy_probe);
 	/* no handler runs any more; readers of entries were under RCU */
 	synchronize_rcu();
