@@ -167,7 +167,7 @@ for fam in 4 6; do
 	got=$(nsx c "$BIN/udptool" client "$(vip_bare $fam)" 53 6 | dist)
 	check "ipv$fam UDP: rr spreads 6 flows 3/3 over FULLNAT (got $got)" [ "$got" = "3 3" ]
 	# paced, so that its entry is there to be listed meanwhile
-	nsx c curl -s -g --max-time 60 --limit-rate 150k -o "$WORK/blob.$fam" \
+	nsx c curl -s -g --max-time 60 --limit-rate 60k -o "$WORK/blob.$fam" \
 		"$(url $fam 80)/blob" &
 	if [ $fam = 4 ]; then want="($LA4|$LA4B)"; else want="($LA6|$LA6B)"; fi
 	listed() { adm halb -L -n -c --json | grep -qE "\"local_address\": \"$want\""; }
