@@ -19,7 +19,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
-.PHONY: all kmod userspace kmod-all check check-unit check-guest demo deps \
+.PHONY: all kmod userspace kmod-all check check-unit check-guest demo deps bench-sched \
 	install clean spec-check
 
 all: kmod userspace
@@ -50,6 +50,10 @@ spec-check:
 
 check: all kmod-all
 	selftests/run-all
+
+# Scheduling cost per new connection, halb beside IPVS, 10/100/1000 servers.
+bench-sched: kmod-all userspace
+	selftests/vm/run --kernel 6.12 --icount --timeout 3600 -- selftests/kmod/bench_sched.sh
 
 demo: all kmod-all
 	selftests/demo/run

@@ -23,6 +23,11 @@
 #define halb_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
+/* The GSO helpers moved from linux/skbuff.h to net/gso.h in 6.5. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+
 /* The unaligned access helpers moved to <linux/unaligned.h> in 6.12. */
 #if __has_include(<linux/unaligned.h>)
 #include <linux/unaligned.h>

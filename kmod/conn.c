@@ -482,6 +482,15 @@ bool halb_conn_expire_now(struct halb_conn *cp)
 	return true;
 }
 
+static void tmpl_assure(struct halb_conn *ct)
+{
+	if (READ_ONCE(ct->flags) & HALB_CONN_F_ASSURED)
+		return;
+	spin_lock_bh(&ct->lock);
+	ct->flags |= HALB_CONN_F_ASSURED;
+	spin_unlock_bh(&ct->lock);
+}
+
 /**
  * halb_conn_set_state - move a connection to a new state
  * @cp: the connection
@@ -492,6 +501,8 @@ bool halb_conn_expire_now(struct halb_conn *cp)
  */
 void halb_conn_set_state(struct halb_conn *cp, unsigned int state)
 {
+	bool assure = false;
+
 	spin_lock_bh(&cp->lock);
 	if (cp->state != state && !(cp->flags & HALB_CONN_F_DEAD)) {
 		bool was = cp->state == HALB_CS_ESTABLISHED;
@@ -507,12 +518,15 @@ void halb_conn_set_state(struct halb_conn *cp, unsigned int state)
 			atomic_dec(dec);
 			halb_sched_conns_changed(cp->dest);
 		}
+		assure = now && cp->control;
 		cp->state = state;
 		cp->timeout = halb_state_timeout(state);
 		WRITE_ONCE(cp->expires, jiffies + cp->timeout);
 		mod_timer(&cp->timer, cp->expires);
 	}
 	spin_unlock_bh(&cp->lock);
+	if (assure)
+		tmpl_assure(cp->control);
 }
 
 /**

@@ -15,6 +15,7 @@ struct halb_pkt;
 #define HALB_CONN_F_OUT_HASHED	0x1	/* replies are looked up (NAT) */
 #define HALB_CONN_F_DEAD	0x2	/* expiring; timer must not re-arm */
 #define HALB_CONN_F_TMPL	0x4	/* persistence template */
+#define HALB_CONN_F_ASSURED	0x8	/* template: decided an established one */
 
 /*
  * One connection through a virtual service.  Looked up under RCU only: an

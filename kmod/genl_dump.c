@@ -266,6 +266,8 @@ static int fill_conn(struct sk_buff *skb, const struct halb_conn *cp)
 		flags |= HALB_CONN_F_TEMPLATE;
 	if (READ_ONCE(cp->dest->removed))
 		flags |= HALB_CONN_F_NODEST;
+	if (READ_ONCE(cp->flags) & HALB_CONN_F_ASSURED)
+		flags |= HALB_CONN_F_ASSURED;
 	if (!nest ||
 	    nla_put_u8(skb, HALB_CONN_A_PROTOCOL, cp->protocol) ||
 	    put_addr(skb, HALB_CONN_A_CADDR4, HALB_CONN_A_CADDR6, cp->af, &cp->caddr) ||

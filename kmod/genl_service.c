@@ -449,14 +449,10 @@ static int dest_parse(struct halb_service *svc, struct nlattr *nest,
 	if (tb[HALB_DEST_A_L_THRESH])
 		cfg->l_thresh = nla_get_u32(tb[HALB_DEST_A_L_THRESH]);
 
-	if (cfg->fwd == HALB_FWD_TUN) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_DEST_A_FWD_METHOD],
-				    "tunnel forwarding is not supported by this version of halb");
-		return -EOPNOTSUPP;
-	}
-	if (cfg->fwd == HALB_FWD_DR && cfg->port != svc->key.port) {
+	if ((cfg->fwd == HALB_FWD_DR || cfg->fwd == HALB_FWD_TUN) &&
+	    cfg->port != svc->key.port && !svc->key.fwmark) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[HALB_DEST_A_PORT],
-				    "direct routing cannot change the port: the real server port must be the service port");
+				    "direct routing and tunnelling cannot change the port: the real server port must be the service port");
 		return -EINVAL;
 	}
 	if (cfg->u_thresh && cfg->l_thresh > cfg->u_thresh) {

@@ -24,24 +24,11 @@
 #include "xmit.h"
 #include "hooks.h"
 #include "persist.h"
+#include "icmp.h"
 #include "fnat.h"
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include "algo/tcp_state.h"
-
-static void count_in(struct halb_net *hn, struct halb_conn *cp, unsigned int len)
-{
-	halb_stats_count_in(&cp->dest->stats, len);
-	halb_stats_count_in(&cp->dest->svc->stats, len);
-	halb_stats_count_in(&hn->stats, len);
-}
-
-static void count_out(struct halb_net *hn, struct halb_conn *cp, unsigned int len)
-{
-	halb_stats_count_out(&cp->dest->stats, len);
-	halb_stats_count_out(&cp->dest->svc->stats, len);
-	halb_stats_count_out(&hn->stats, len);
-}
 
 /* Whether the replies of @cp come back through the director. */
 static bool sees_replies(const struct halb_conn *cp)
@@ -120,6 +107,8 @@ static unsigned int xmit(struct sk_buff *skb, struct halb_conn *cp,
 		return halb_xmit_dr(skb, cp, p);
 	case HALB_FWD_FULLNAT:
 		return halb_xmit_fnat_in(skb, cp, p);
+	case HALB_FWD_TUN:
+		return halb_xmit_tun(skb, cp, p);
 	default:
 		return NF_DROP;
 	}
@@ -143,7 +132,7 @@ static unsigned int one_packet(struct halb_net *hn, struct sk_buff *skb,
 	};
 
 	count_new(hn, dest);
-	count_in(hn, &c, skb->len);
+	halb_count_in(hn, &c, skb->len);
 	return xmit(skb, &c, p);
 }
 
@@ -256,7 +245,7 @@ static unsigned int reply(struct halb_net *hn, struct sk_buff *skb,
 			  const struct halb_pkt *p, struct halb_conn *cp)
 {
 	track(cp, p, HALB_DIR_OUT);
-	count_out(hn, cp, skb->len);
+	halb_count_out(hn, cp, skb->len);
 	if (cp->fwd == HALB_FWD_FULLNAT)
 		return halb_xmit_fnat_out(skb, cp, p);
 	return halb_xmit_nat_out(skb, cp, p);
@@ -311,7 +300,7 @@ static unsigned int halb_in(struct halb_net *hn, struct sk_buff *skb,
 			return verdict;
 		halb_conn_touch(cp);
 	}
-	count_in(hn, cp, skb->len);
+	halb_count_in(hn, cp, skb->len);
 	return xmit(skb, cp, p);
 }
 
@@ -325,44 +314,48 @@ static unsigned int halb_out(struct halb_net *hn, struct sk_buff *skb,
 	return reply(hn, skb, p, cp);
 }
 
+/*
+ * The packet path: parse, then a TCP/UDP packet goes to halb_in/out and an
+ * ICMP error to its ICMP counterpart; nothing else is halb's.
+ */
+static unsigned int hook(struct sk_buff *skb, const struct nf_hook_state *state,
+			 u16 af, bool in)
+{
+	struct halb_net *hn = halb_net(state->net);
+	struct halb_pkt p;
+	int err;
+
+	err = af == AF_INET ? halb_pkt_parse4(skb, &p) : halb_pkt_parse6(skb, &p);
+	if (!err)
+		return in ? halb_in(hn, skb, &p) : halb_out(hn, skb, &p);
+	if (err != -EPROTONOSUPPORT ||
+	    p.protocol != (af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+		return NF_ACCEPT;
+	return in ? halb_icmp_in(hn, skb, &p) : halb_icmp_out(hn, skb, &p);
+}
+
 static unsigned int hook_in4(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
-	struct halb_pkt p;
-
-	if (halb_pkt_parse4(skb, &p))
-		return NF_ACCEPT;
-	return halb_in(halb_net(state->net), skb, &p);
+	return hook(skb, state, AF_INET, true);
 }
 
 static unsigned int hook_out4(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct halb_pkt p;
-
-	if (halb_pkt_parse4(skb, &p))
-		return NF_ACCEPT;
-	return halb_out(halb_net(state->net), skb, &p);
+	return hook(skb, state, AF_INET, false);
 }
 
 static unsigned int hook_in6(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
-	struct halb_pkt p;
-
-	if (halb_pkt_parse6(skb, &p))
-		return NF_ACCEPT;
-	return halb_in(halb_net(state->net), skb, &p);
+	return hook(skb, state, AF_INET6, true);
 }
 
 static unsigned int hook_out6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct halb_pkt p;
-
-	if (halb_pkt_parse6(skb, &p))
-		return NF_ACCEPT;
-	return halb_out(halb_net(state->net), skb, &p);
+	return hook(skb, state, AF_INET6, false);
 }
 
 const struct nf_hook_ops halb_hook_ops[] = {

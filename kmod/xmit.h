@@ -5,6 +5,8 @@
 #include <linux/skbuff.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/dst.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
 
 struct halb_conn;
 struct halb_pkt;
@@ -20,6 +22,8 @@ unsigned int halb_xmit_nat_out(struct sk_buff *skb, struct halb_conn *cp,
 			       const struct halb_pkt *p);
 unsigned int halb_xmit_dr(struct sk_buff *skb, struct halb_conn *cp,
 			  const struct halb_pkt *p);
+unsigned int halb_xmit_tun(struct sk_buff *skb, struct halb_conn *cp,
+			   const struct halb_pkt *p);
 
 /*
  * A packet halb has rewritten or redirected is none of conntrack's business
@@ -47,6 +51,18 @@ static inline void halb_xmit_reroute(struct sk_buff *skb, struct dst_entry *dst)
 	halb_untrack(skb);
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
+}
+
+/* Send a packet taken at LOCAL_IN out on @dst (reference moved). */
+static inline unsigned int halb_send(struct net *net, u16 af, struct sk_buff *skb,
+				     struct dst_entry *dst)
+{
+	halb_xmit_reroute(skb, dst);
+	if (af == AF_INET)
+		ip_local_out(net, NULL, skb);
+	else
+		ip6_local_out(net, NULL, skb);
+	return NF_STOLEN;
 }
 
 /*

@@ -159,12 +159,7 @@ unsigned int halb_xmit_nat_in(struct sk_buff *skb, struct halb_conn *cp,
 	if (nat_mangle(skb, p, true, &cp->daddr, cp->dport))
 		goto drop;
 
-	halb_xmit_reroute(skb, dst);
-	if (cp->af == AF_INET)
-		ip_local_out(net, NULL, skb);
-	else
-		ip6_local_out(net, NULL, skb);
-	return NF_STOLEN;
+	return halb_send(net, cp->af, skb, dst);
 drop:
 	dst_release(dst);
 	return NF_DROP;

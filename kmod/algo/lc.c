@@ -4,13 +4,6 @@
  */
 #include "lc.h"
 
-#ifdef __KERNEL__
-#include <linux/compiler.h>
-#else
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
-#endif
-
 #define LC_NONE		0xffffffffU
 #define LC_CLS_IDLE	0
 #define LC_CLS_COST	1

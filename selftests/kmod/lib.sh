@@ -144,6 +144,18 @@ rs_dr_setup() {
 	done
 }
 
+# real servers also decapsulate IP-in-IP (TUN): tunl0 and ip6tnl0 up, and
+# no reverse-path check on packets that arrive by the tunnel
+rs_tun_setup() {
+	local i
+	modprobe -a ipip ip6_tunnel >/dev/null 2>&1
+	for i in $(seq 1 "$NRS"); do
+		nsx "rs$i" ip link set tunl0 up
+		nsx "rs$i" ip link set ip6tnl0 up
+		nsx "rs$i" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+	done
+}
+
 topo_down() {
 	local n
 	for n in $(ip netns list | awk '{print $1}' | grep "^$NS_PREFIX-"); do

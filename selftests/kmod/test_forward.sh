@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# NAT and DR forwarding, IPv4 and IPv6, TCP and UDP, rr and wrr, run the same
+# NAT, DR and TUN (IP-in-IP) forwarding, IPv4 and IPv6, TCP and UDP, rr and wrr, run the same
 # way against the kernel's IPVS (the reference) and halb, in the same boot.
 # Topology: see lib.sh.  Each result is checked against the expected exact
 # distribution, then IPVS's and halb's results are compared with each other.
@@ -10,6 +10,7 @@
 BACKENDS=${HALB_BACKENDS:-ipvs halb}
 topo_up 3
 rs_dr_setup
+rs_tun_setup
 dmesg_mark
 
 vip_url() { if [ "$1" = 4 ]; then echo "http://$VIP4"; else echo "http://[$VIP6]"; fi; }
@@ -25,7 +26,11 @@ record() { echo "$4" > "$WORK/result.$1.$2.$3"; }
 run_case() {
 	local be=$1 mode=$2 fam=$3 flag out got blob_ok i
 	local name="$be $mode ipv$fam"
-	if [ "$mode" = nat ]; then flag=-m CLIENT=c; else flag=-g CLIENT=c2; fi
+	case $mode in
+	nat) flag=-m CLIENT=c ;;
+	dr) flag=-g CLIENT=c2 ;;
+	tun) flag=-i CLIENT=c2 ;;
+	esac
 
 	adm "$be" -C
 	adm "$be" -A -t "$(vip "$fam"):80" -s rr &&
@@ -90,7 +95,7 @@ for be in $BACKENDS; do
 	ipvs) load_ipvs || { fail "load ip_vs"; continue; } ;;
 	halb) load_halb || { fail "load halb.ko"; continue; } ;;
 	esac
-	for mode in nat dr; do
+	for mode in nat dr tun; do
 		for fam in 4 6; do
 			run_case "$be" "$mode" "$fam"
 		done

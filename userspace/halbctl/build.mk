@@ -4,13 +4,14 @@
 HALBCTL_VRRP_SRC := $(wildcard halbctl/cmd_vrrp.c)
 HALBCTL_OBJS := halbctl/main.o halbctl/args.o halbctl/exec.o \
 	halbctl/restore.o halbctl/format.o halbctl/json.o \
+	halbctl/cmd_realserver.o common/realserver.o \
 	$(HALBCTL_VRRP_SRC:.c=.o)
 
 ifneq ($(HALBCTL_VRRP_SRC),)
 halbctl/main.o: CFLAGS += -DHALBCTL_HAVE_VRRP
 endif
 
-$(HALBCTL_OBJS): $(wildcard halbctl/*.h) lib/libhalb.h \
+$(HALBCTL_OBJS): $(wildcard halbctl/*.h) common/realserver.h lib/libhalb.h \
 	../include/uapi/linux/halb.h
 
 halbctl/halbctl: $(HALBCTL_OBJS) $(LIBHALB)

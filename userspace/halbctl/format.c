@@ -401,6 +401,7 @@ void halbctl_print_conns(FILE *f, const struct halb_conn *c, size_t n,
 		snprintf(expire, sizeof(expire), "%02u:%02u", secs / 60,
 			 secs % 60);
 		fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n", proto, expire,
+			(c->flags & HALB_CONN_F_ASSURED) ? "ASSURED" :
 			halb_conn_state_name(c->state), cname, vname, dname);
 	}
 }

@@ -198,6 +198,7 @@ static const char *const svc_flag_names[] = {
 static const char *const conn_flag_names[] = {
 	"template",		/* HALB_CONN_F_TEMPLATE */
 	"nodest",		/* HALB_CONN_F_NODEST */
+	"assured",		/* HALB_CONN_F_ASSURED */
 };
 
 #define N_NAMES(a)	(sizeof(a) / sizeof((a)[0]))

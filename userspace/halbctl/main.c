@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "halbctl/args.h"
+#include "halbctl/cmd_realserver.h"
 #include "halbctl/exec.h"
 
 #ifdef HALBCTL_HAVE_VRRP
@@ -126,6 +127,7 @@ static const struct {
 	const char *help;
 } subcommands[] = {
 	{ "vrrp", halbctl_cmd_vrrp, "show or change halbd's VRRP instances" },
+	{ "realserver", halbctl_cmd_realserver, "up|down|status VIP...: DR real-server set-up" },
 	{ "version", cmd_version, "print the versions of halbctl and of the module" },
 	{ "help", cmd_help, "print this help" },
 };
@@ -145,8 +147,9 @@ static void usage(FILE *f)
 	fprintf(f,
 "\n"
 "ipvsadm syntax:\n"
-"  halbctl -A|E -t|u service-address [-s scheduler] [-p [timeout]] [-M netmask]\n"
-"  halbctl -D -t|u service-address\n"
+"  halbctl -A|E -t|u|f service-address [-s scheduler] [-p [timeout]] [-M netmask]\n"
+"          [-o] [-b sched-flags] [--nodest-policy P] [--mh-size N] [--[no-]standby]\n"
+"  halbctl -D -t|u|f service-address\n"
 "  halbctl -C\n"
 "  halbctl -R\n"
 "  halbctl -S [-n]\n"
@@ -175,16 +178,24 @@ static void usage(FILE *f)
 "Options:\n"
 "  --tcp-service  -t service-address   service-address is IP:port or [IPv6]:port\n"
 "  --udp-service  -u service-address   service-address is IP:port or [IPv6]:port\n"
-"  --fwmark-service -f fwmark          not supported yet\n"
+"  --fwmark-service -f fwmark          service by firewall mark (with -6: IPv6)\n"
 "  --ipv6         -6                   the service is IPv6\n"
 "  --scheduler    -s scheduler         the default scheduler is " HALBCTL_DEF_SCHED "\n"
-"  --persistent   -p [timeout]         persistent service (default 300 s)\n"
+"  --persistent   -p [timeout]         persistent service (default 360 s)\n"
 "  --netmask      -M netmask           persistent granularity mask or prefix\n"
 "  --real-server  -r server-address    server-address is IP[:port]\n"
 "  --gatewaying   -g                   gatewaying (direct routing) (default)\n"
 "  --ipip         -i                   ipip encapsulation (tunneling)\n"
 "  --masquerading -m                   masquerading (NAT)\n"
-"  --fullnat      -b                   full NAT (DNAT + SNAT)\n"
+"  --fullnat      -b                   full NAT (DNAT + SNAT), after -a/-e\n"
+"  --sched-flags  -b flags             after -A/-E: sh-fallback,sh-port,mh-fallback,\n"
+"                                      mh-port (or flag-1,flag-2)\n"
+"  --ops          -o                   one-packet scheduling (UDP)\n"
+"  --nodest-policy keep|expire|reset|reschedule\n"
+"                                      fate of a removed server's connections\n"
+"  --mh-size      prime                Maglev table size (mh; default 65537)\n"
+"  --standby / --no-standby            standby director: pass packets to the\n"
+"                                      local stack instead of scheduling\n"
 "  --weight       -w weight            capacity of real server (default 1)\n"
 "  --u-threshold  -x uthreshold        upper threshold of connections\n"
 "  --l-threshold  -y lthreshold        lower threshold of connections\n"
@@ -192,6 +203,7 @@ static void usage(FILE *f)
 "  --stats                             output of statistics information\n"
 "  --rate                              output of rate information\n"
 "  --thresholds                        output of thresholds information\n"
+"  --persistent-conn                   output of persistent connection info\n"
 "  --exact        -X                   expand numbers (display exact values)\n"
 "  --nosort                            disable sorting of services/servers\n"
 "  --numeric      -n                   numeric output (always the case)\n"

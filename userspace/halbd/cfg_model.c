@@ -72,6 +72,8 @@ void cfg_model_free(struct cfg_model *m)
 		free(m->groups);
 		m->groups = n;
 	}
+	if (m->free_lb)
+		m->free_lb(m);
 	while (m->skipped) {
 		struct cfg_skipped *n = m->skipped->next;
 

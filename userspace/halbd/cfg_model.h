@@ -126,8 +126,107 @@ struct cfg_global {
 	struct cfg_addr mcast4, mcast6;
 	bool script_security;
 	char script_user[CFG_NAME_MAX];
+	bool lvs_flush;			/* at start, remove services not configured */
+	bool lvs_flush_onstop;		/* at exit, remove the configured services */
 	char *notify_email_from, *smtp_server;
 	int smtp_timeout;
+};
+
+/* ---- load balancing: virtual_server, virtual_server_group ---- */
+
+struct check_conf;			/* checker block, owned by check.h */
+
+enum cfg_vs_kind {
+	CFG_VS_ADDR,			/* virtual_server ADDR PORT */
+	CFG_VS_FWMARK,			/* virtual_server fwmark N */
+	CFG_VS_GROUP,			/* virtual_server group NAME */
+};
+
+/*
+ * Checker settings keepalived also accepts at real_server and
+ * virtual_server level; the checker's own keywords override them.
+ */
+struct cfg_check_dflt {
+	unsigned int delay_loop_ms;	/* 0: not given */
+	unsigned int warmup_ms;
+	bool has_warmup;
+	unsigned int connect_timeout_ms;	/* 0: not given */
+	bool has_retry, has_delay_before_retry;
+	unsigned int retry, delay_before_retry_ms;
+};
+
+struct cfg_rs {
+	struct cfg_addr addr;
+	uint16_t port;			/* 0 only for fwmark services */
+	int weight;			/* 0..65535, default 1 */
+	int fwd;			/* enum halb_fwd_method; 0: the virtual_server's */
+	bool inhibit;			/* inhibit_on_failure: weight 0, not removed */
+	bool has_inhibit;		/* else the virtual_server's */
+	unsigned int u_thresh, l_thresh;
+	struct cfg_check_dflt dflt;	/* else the virtual_server's */
+	char *virtualhost;		/* NULL: the virtual_server's */
+	char *notify_up, *notify_down;
+	struct check_conf *checks;	/* checker blocks, linked by ->next */
+	int nchecks;
+	const char *file;
+	int line;
+};
+
+enum cfg_vsg_kind {
+	CFG_VSG_RANGE,			/* ADDR[-LAST] PORT */
+	CFG_VSG_FWMARK,			/* fwmark N */
+};
+
+struct cfg_vsg_entry {
+	int kind;			/* enum cfg_vsg_kind */
+	struct cfg_addr addr;		/* first address of the range */
+	unsigned int count;		/* addresses in the range, >= 1 */
+	uint16_t port;
+	uint32_t fwmark;
+	int line;
+};
+
+struct cfg_vsg {
+	struct cfg_vsg *next;
+	char name[CFG_NAME_MAX];
+	const char *file;
+	int line;
+	struct cfg_vsg_entry *entries;
+	int nentries;
+};
+
+struct cfg_vs {
+	struct cfg_vs *next;
+	const char *file;
+	int line;
+	int kind;			/* enum cfg_vs_kind */
+	struct cfg_addr addr;
+	uint16_t port;
+	uint32_t fwmark;
+	char group[CFG_NAME_MAX];
+	int family;			/* fwmark/group: ip_family or the real servers' */
+	uint8_t protocol;		/* IPPROTO_TCP (default) or IPPROTO_UDP */
+	char sched[16];			/* lb_algo, default "wlc" as keepalived */
+	int fwd;			/* lb_kind, enum halb_fwd_method, default NAT */
+	struct cfg_check_dflt dflt;	/* delay_loop (default 60 s), warmup, ... */
+	bool persistent;
+	unsigned int persistence_s;
+	int persistence_prefix;		/* -1: host (32 or 128) */
+	bool hash_port, hash_fallback;	/* sh-port/mh-port, sh-fallback/mh-fallback */
+	bool ops;			/* one-packet scheduling */
+	struct cfg_addr *laddrs;	/* FULLNAT local addresses (model only) */
+	int nladdrs;
+	bool has_sorry;
+	struct cfg_rs sorry;		/* sorry_server ADDR PORT */
+	bool sorry_inhibit;		/* sorry_server_inhibit */
+	unsigned int quorum;		/* default 1 */
+	unsigned int hysteresis;
+	char *quorum_up, *quorum_down;
+	bool alpha, omega, ha_suspend;
+	bool inhibit_default;		/* inhibit_on_failure at this level */
+	char *virtualhost;
+	struct cfg_rs *rs;
+	int nrs;
 };
 
 /*
@@ -148,6 +247,13 @@ struct cfg_model {
 	struct cfg_script *scripts;
 	struct cfg_sync_group *groups;
 	struct cfg_skipped *skipped;
+	struct cfg_vs *vss;
+	struct cfg_vsg *vsgs;
+	/*
+	 * Frees vss and vsgs; set by the virtual_server parser so that this
+	 * file (linked by tests that know no checker) needs no checker code.
+	 */
+	void (*free_lb)(struct cfg_model *m);
 	char **files;			/* every file read, for diagnostics */
 	int nfiles;
 	int nwarnings;

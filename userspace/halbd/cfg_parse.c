@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "halbd/cfg_parse_int.h"
+#include "halbd/cfg_vs.h"
 
 void *cfg_grow(void *arr, int *n, size_t size)
 {
@@ -318,6 +319,18 @@ static int g_mail(struct cfg_pctx *p, void *o, struct cfg_node *n)
 	return 0;
 }
 
+static int g_lvs_flush(struct cfg_pctx *p, void *o, struct cfg_node *n)
+{
+	struct cfg_global *g = o;
+
+	(void)p;
+	if (!strcmp(n->kw, "lvs_flush"))
+		g->lvs_flush = true;
+	else
+		g->lvs_flush_onstop = true;
+	return 0;
+}
+
 static const struct cfg_kw global_kws[] = {
 	{ "router_id", 1, 1, g_router_id, false },
 	{ "vrrp_version", 1, 1, g_version, false },
@@ -335,6 +348,8 @@ static const struct cfg_kw global_kws[] = {
 	{ "notification_email_from", 1, 1, g_mail, false },
 	{ "smtp_server", 1, 2, g_mail, false },
 	{ "smtp_connect_timeout", 1, 1, g_mail, false },
+	{ "lvs_flush", 0, 0, g_lvs_flush, false },
+	{ "lvs_flush_onstop", 0, 1, g_lvs_flush, false },
 	{ NULL, 0, 0, NULL, false },
 };
 
@@ -533,26 +548,16 @@ static int top_group(struct cfg_pctx *p, void *o, struct cfg_node *n)
 	return parse_group(p, n);
 }
 
-/*
- * Load balancing blocks: recorded in the model, contents not interpreted
- * yet.  One warning per block, never one per line inside it.
- */
-static int top_skip(struct cfg_pctx *p, void *o, struct cfg_node *n)
+static int top_vs(struct cfg_pctx *p, void *o, struct cfg_node *n)
 {
-	struct cfg_skipped *s = calloc(1, sizeof(*s)), **tail;
-
 	(void)o;
-	if (!s)
-		return -1;
-	snprintf(s->kind, sizeof(s->kind), "%s", n->kw);
-	s->args = cfg_join(n);
-	s->file = n->file;
-	s->line = n->line;
-	for (tail = &p->m->skipped; *tail; tail = &(*tail)->next)
-		;
-	*tail = s;
-	cfg_warn(p, n, "%s block not yet applied by this version of halbd, skipped", n->kw);
-	return 0;
+	return cfg_parse_vs(p, n);
+}
+
+static int top_vsg(struct cfg_pctx *p, void *o, struct cfg_node *n)
+{
+	(void)o;
+	return cfg_parse_vsg(p, n);
 }
 
 static const struct cfg_kw top_kws[] = {
@@ -560,8 +565,8 @@ static const struct cfg_kw top_kws[] = {
 	{ "vrrp_instance", 0, -1, top_instance, true },
 	{ "vrrp_script", 0, -1, top_script, true },
 	{ "vrrp_sync_group", 0, -1, top_group, true },
-	{ "virtual_server", 0, -1, top_skip, true },
-	{ "virtual_server_group", 0, -1, top_skip, true },
+	{ "virtual_server", 0, -1, top_vs, true },
+	{ "virtual_server_group", 0, -1, top_vsg, true },
 	{ NULL, 0, 0, NULL, false },
 };
 
@@ -614,6 +619,7 @@ static struct cfg_model *load(struct cfg_model *m, struct cfg_diag *d, int ret,
 	if (!ret) {
 		cfg_walk(&p, top_kws, NULL, "top level", tree);
 		check_refs(&p);
+		cfg_vs_finish(&p);
 	}
 	cfg_tree_free(tree);
 	m->nwarnings = d->warnings;

@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "halbd/cfg_parse.h"
+#include "halbd/check.h"
 #include "halbd/halbd.h"
 #include "halbd/proc.h"
 #include "halbd/vip.h"
@@ -112,6 +113,8 @@ static void build_groups(struct halbd *d)
 
 static void start_missing(struct halbd *d, uint64_t now)
 {
+	if (d->no_vrrp)
+		return;
 	for (struct cfg_script *c = d->model->scripts; c; c = c->next)
 		if (!script_find(d, c->name))
 			script_start(d, c, now);
@@ -159,6 +162,12 @@ static void reload(struct halbd *d)
 		log_err("reload: configuration has errors, keeping the running one");
 		return;
 	}
+	/* first, as it is the one step that can fail: real servers, checks */
+	if (halbd_lvs_reload(d, nm)) {
+		log_err("reload: out of memory, keeping the running configuration");
+		cfg_model_free(nm);
+		return;
+	}
 	for (in = d->insts; in; in = next) {
 		struct cfg_instance *nc = keepable(d, in, nm);
 
@@ -192,6 +201,7 @@ static void reload(struct halbd *d)
 	start_missing(d, now);
 	for (in = d->insts; in; in = in->next)
 		inst_recalc(in, now);
+	halbd_lvs_after_reload(d);
 	cfg_model_free(old);
 	log_info("reload done: %d instance(s) kept, %d stopped or restarted", kept, stopped);
 }
@@ -215,6 +225,9 @@ static void loop(struct halbd *d)
 		t = proc_next_deadline();
 		if (t && (!next || t < next))
 			next = t;
+		t = check_next(d);
+		if (t != UINT64_MAX && (!next || t < next))
+			next = t ? t : 1;
 		if (next)
 			timeout = next > now ? (int)(next - now) : 0;
 		n = epoll_wait(d->epfd, evs, 32, timeout);
@@ -228,6 +241,9 @@ static void loop(struct halbd *d)
 		script_timers(d, now);
 		for (struct halbd_inst *in = d->insts; in; in = in->next)
 			inst_timers(in, now);
+		check_timers(d, now);
+		/* VRRP states and check results of this batch, into the kernel */
+		halbd_lvs_tick(d);
 		/* after the batch: reload may free watches the batch still points at */
 		if (reload_pending) {
 			reload_pending = false;
@@ -284,6 +300,7 @@ int halbd_run(struct halbd *d)
 	proc_set_security(d->model->global.script_security);
 	build_groups(d);
 	start_missing(d, now);
+	halbd_lvs_start(d);
 	log_info("halbd started: %s", d->conf_path);
 	loop(d);
 	log_info("stopping: releasing virtual addresses");
@@ -291,6 +308,7 @@ int halbd_run(struct halbd *d)
 		inst_stop(d->insts);
 	while (d->scripts)
 		script_stop(d->scripts);
+	halbd_lvs_stop(d);
 	ret = 0;
 out:
 	track_link_close(d);

@@ -18,6 +18,9 @@
 
 struct halbd;
 struct nl_sock;
+struct lvs;
+struct halb_handle;
+struct rs_vip;
 
 struct halbd_watch {
 	int fd;
@@ -75,6 +78,15 @@ struct halbd {
 	struct nl_sock *rtnl;
 	struct garp_socks garp;
 	bool running;
+	/* LVS side (lvs_run.c, realserver.c) */
+	struct lvs *lvs;		/* NULL: no virtual_server, or no halb.ko */
+	struct halb_handle *halb;
+	bool no_lvs;			/* -P: VRRP only */
+	bool no_vrrp;			/* -C: checks and LVS only */
+	bool flush_on_exit;		/* --flush-on-exit */
+	struct rs_vip *rs_vips;		/* VIPs halbd put on lo (standby DR) */
+	int nrs_vips;
+	bool rs_arp_set;
 };
 
 uint64_t halbd_now(void);
@@ -102,6 +114,15 @@ struct halbd_script *script_find(struct halbd *d, const char *name);
 int ctl_open(struct halbd *d);
 void ctl_close(struct halbd *d);
 char *ctl_vrrp_json(struct halbd *d);
+
+/* lvs_run.c: the LVS side, driven by the loop */
+int halbd_lvs_start(struct halbd *d);
+/* Before the model is swapped: -1 leaves the running configuration. */
+int halbd_lvs_reload(struct halbd *d, struct cfg_model *nm);
+void halbd_lvs_after_reload(struct halbd *d);
+/* After each loop batch: VRRP standby changes, then the kernel diff. */
+void halbd_lvs_tick(struct halbd *d);
+void halbd_lvs_stop(struct halbd *d);
 
 /* daemon.c */
 int halbd_run(struct halbd *d);

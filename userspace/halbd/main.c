@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "uapi/linux/halb.h"
 #include "halbd/cfg_parse.h"
+#include "halbd/cfg_vs.h"
 #include "halbd/halbd.h"
 #include "halbd/proc.h"
 
@@ -34,11 +36,39 @@ static void usage(FILE *f)
 		"  -S, --log-facility N     syslog facility local0..local7 (0-7) or daemon\n"
 		"  -p, --pid FILE           pid file (default " DEFAULT_PID ")\n"
 		"  -t, --config-test        check the configuration and exit 0 or 1\n"
-		"  -P, --vrrp               run VRRP only (the default in this version)\n"
-		"  -C, --check              accepted; health checks come in a later version\n"
+		"  -P, --vrrp               run VRRP only: no health checks, no virtual servers\n"
+		"  -C, --check              run health checks and virtual servers only, no VRRP\n"
+		"      --flush-on-exit      remove the configured virtual servers at exit\n"
+		"                           (default: leave them; same as lvs_flush_onstop)\n"
 		"      --control PATH       control socket (default $HALBD_CONTROL or " DEFAULT_CTL ")\n"
 		"  -v, --version            print the version\n"
 		"  -h, --help               this help\n");
+}
+
+/* -t: what the configuration holds, one line per part. */
+static void print_summary(const struct cfg_model *m)
+{
+	struct cfg_vs_counts c;
+	int ni = 0, ns = 0, ng = 0;
+	char name[80];
+
+	for (const struct cfg_instance *i = m->instances; i; i = i->next)
+		ni++;
+	for (const struct cfg_script *s = m->scripts; s; s = s->next)
+		ns++;
+	for (const struct cfg_sync_group *g = m->groups; g; g = g->next)
+		ng++;
+	cfg_vs_count(m, &c);
+	printf("vrrp: %d instance(s), %d script(s), %d sync group(s)\n", ni, ns, ng);
+	printf("lvs: %d virtual_server(s) = %d kernel service(s), %d real server(s), %d checker(s)\n",
+	       c.vs, c.services, c.rs, c.checkers);
+	for (const struct cfg_vs *vs = m->vss; vs; vs = vs->next)
+		printf("  %s:%d: %s %s %s %s, %d real server(s)%s\n", vs->file, vs->line,
+		       vs->kind == CFG_VS_FWMARK ? "FWM" : vs->protocol == IPPROTO_UDP ? "UDP" : "TCP",
+		       cfg_vs_name(vs, name, sizeof(name)), vs->sched,
+		       vs->fwd == HALB_FWD_DR ? "DR" : vs->fwd == HALB_FWD_TUN ? "TUN" :
+		       vs->fwd == HALB_FWD_FULLNAT ? "FNAT" : "NAT", vs->nrs,
+		       vs->has_sorry ? ", sorry_server" : "");
 }
 
 static void diag_stderr(void *arg, bool error, const char *msg)
@@ -128,6 +158,7 @@ int main(int argc, char **argv)
 		{ "vrrp", no_argument, NULL, 'P' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "control", required_argument, NULL, 'c' },
+		{ "flush-on-exit", no_argument, NULL, 'F' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -135,6 +166,7 @@ int main(int argc, char **argv)
 	const char *conf = DEFAULT_CONF, *pidfile = DEFAULT_PID;
 	const char *ctl = getenv("HALBD_CONTROL");
 	bool nofork = false, console = false, detail = false, test = false;
+	bool vrrp_only = false, check_only = false, flush = false;
 	int facility = LOG_DAEMON, c, ret;
 	struct cfg_diag diag = { 0 };
 	struct halbd d = { 0 };
@@ -154,10 +186,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p': pidfile = optarg; break;
 		case 't': test = true; break;
-		case 'P': break;
-		case 'C':
-			fprintf(stderr, "halbd: --check accepted; health checks are not in this version\n");
-			break;
+		case 'P': vrrp_only = true; break;
+		case 'C': check_only = true; break;
+		case 'F': flush = true; break;
 		case 'c': ctl = optarg; break;
 		case 'v': printf("halbd %s\n", HALBD_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
@@ -180,6 +211,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: configuration has %d error(s)\n", conf, diag.errors);
 			return 1;
 		}
+		print_summary(m);
 		printf("%s: configuration OK (%d warning(s))\n", conf, diag.warnings);
 		cfg_model_free(m);
 		return 0;
@@ -204,6 +236,9 @@ int main(int argc, char **argv)
 	}
 	d.conf_path = conf;
 	d.ctl_path = ctl;
+	d.no_lvs = vrrp_only && !check_only;
+	d.no_vrrp = check_only && !vrrp_only;
+	d.flush_on_exit = flush;
 	ret = halbd_run(&d);
 	unlink(pidfile);
 	cfg_model_free(d.model);

@@ -390,6 +390,11 @@ enum halb_conn_flags {
 	HALB_CONN_F_TEMPLATE	= 1U << 0,
 	/* The real server of this entry has been removed from its service. */
 	HALB_CONN_F_NODEST	= 1U << 1,
+	/*
+	 * Template only: a connection it decided has been established
+	 * (ipvsadm shows the template's state as ASSURED).
+	 */
+	HALB_CONN_F_ASSURED	= 1U << 2,
 };
 
 enum halb_conn_attr {

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IP-in-IP tunnelling (ipvsadm -i): the client's packet, unchanged, is
+ * carried inside a new IP header from the director to the real server
+ * (IPv4 in IPv4, protocol 4; IPv6 in IPv6, protocol 41), which decapsulates
+ * it on its tunl0 / ip6tnl0 device, finds the virtual address on a local
+ * interface and answers the client directly.
+ *
+ * Path MTU: the tunnel costs the outer header, so a packet that no longer
+ * fits the route to the real server is refused with "fragmentation needed"
+ * / "packet too big" carrying the inner MTU, and the client sends smaller
+ * ones.  GSO packets are segmented after encapsulation (SKB_GSO_IPXIP4/6).
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/ip_tunnels.h>
+#include <net/addrconf.h>
+#include <net/route.h>
+#include <net/icmp.h>
+#include "compat.h"
+#include "netns.h"
+#include "conn.h"
+#include "packet.h"
+#include "xmit.h"
+
+/* Route to the real server and the source address the outer header uses. */
+static struct dst_entry *tun_route(struct net *net, const struct halb_conn *cp,
+				   union nf_inet_addr *saddr)
+{
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+
+	if (cp->af == AF_INET) {
+		struct flowi4 fl4 = { .daddr = cp->daddr.ip };
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return NULL;
+		if (rt->rt_flags & RTCF_LOCAL) {
+			ip_rt_put(rt);
+			return NULL;
+		}
+		saddr->ip = fl4.saddr;
+		return &rt->dst;
+	}
+	fl6.daddr = cp->daddr.in6;
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error ||
+	    ipv6_dev_get_saddr(net, dst->dev, &cp->daddr.in6, 0, &saddr->in6)) {
+		dst_release(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+/* Does the packet still fit once the outer header is added? */
+static bool tun_too_big(struct sk_buff *skb, u16 af, unsigned int mtu)
+{
+	if (skb_is_gso(skb))
+		return !skb_gso_validate_network_len(skb, mtu);
+	if (skb->len <= mtu)
+		return false;
+	if (af == AF_INET) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+			return false;
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	} else {
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max(mtu, IPV6_MIN_MTU));
+	}
+	return true;
+}
+
+static void push_outer4(struct net *net, struct sk_buff *skb,
+			const struct iphdr *inner, __be32 saddr, __be32 daddr)
+{
+	struct iphdr *iph;
+
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = inner->tos;
+	iph->frag_off = inner->frag_off & htons(IP_DF);
+	iph->protocol = IPPROTO_IPIP;
+	iph->ttl = inner->ttl;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->tot_len = htons(skb->len);
+	ip_select_ident(net, skb, NULL);
+	ip_send_check(iph);
+}
+
+static void push_outer6(struct sk_buff *skb, const struct ipv6hdr *inner,
+			const struct in6_addr *saddr, const struct in6_addr *daddr)
+{
+	struct ipv6hdr *ip6h;
+
+	skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	ip6h = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6h, ipv6_get_dsfield(inner), ip6_flowlabel(inner));
+	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+	ip6h->nexthdr = IPPROTO_IPV6;
+	ip6h->hop_limit = inner->hop_limit;
+	ip6h->saddr = *saddr;
+	ip6h->daddr = *daddr;
+}
+
+/**
+ * halb_xmit_tun - send a client's packet to its real server in IP-in-IP
+ * @skb: the packet, at LOCAL_IN
+ * @cp: its connection
+ * @p: its flow
+ *
+ * Return: NF_STOLEN (sent) or NF_DROP.
+ */
+unsigned int halb_xmit_tun(struct sk_buff *skb, struct halb_conn *cp,
+			   const struct halb_pkt *p)
+{
+	struct net *net = cp->hn->net;
+	unsigned int outer = cp->af == AF_INET ? sizeof(struct iphdr) :
+						 sizeof(struct ipv6hdr);
+	union nf_inet_addr saddr = {};
+	struct dst_entry *dst;
+	unsigned int mtu;
+
+	dst = tun_route(net, cp, &saddr);
+	if (!dst)
+		return NF_DROP;
+	mtu = dst_mtu(dst) - outer;
+	if (tun_too_big(skb, cp->af, mtu) ||
+	    skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + outer))
+		goto drop;
+	if (iptunnel_handle_offloads(skb, cp->af == AF_INET ? SKB_GSO_IPXIP4 :
+							       SKB_GSO_IPXIP6))
+		goto drop;
+
+	halb_xmit_reroute(skb, dst);
+	skb->transport_header = skb->network_header;
+	if (cp->af == AF_INET) {
+		skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+		push_outer4(net, skb, ip_hdr(skb), saddr.ip, cp->daddr.ip);
+		skb->protocol = htons(ETH_P_IP);
+		ip_local_out(net, NULL, skb);
+	} else {
+		skb_set_inner_ipproto(skb, IPPROTO_IPV6);
+		push_outer6(skb, ipv6_hdr(skb), &saddr.in6, &cp->daddr.in6);
+		skb->protocol = htons(ETH_P_IPV6);
+		ip6_local_out(net, NULL, skb);
+	}
+	return NF_STOLEN;
+drop:
+	dst_release(dst);
+	return NF_DROP;
+}

@@ -1,0 +1,286 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# halbd programs halb.ko from a keepalived.conf: virtual servers and real
+# servers at start, a reload that changes one weight and nothing else
+# (counters and an open connection survive), health checks taking a dead
+# httpd out of the table and back, a kernel refusal logged with its
+# file:line, the standby director's DR real-server set-up following VRRP,
+# "halbctl realserver", and what stays in the kernel at exit.
+#
+#   client c                 director d (halbd)                real servers
+#   eth0 198.51.100.2 ---- eth0 198.51.100.1                 rs1 192.0.2.11 httpd :80
+#                          lo   VIP 203.0.113.1              rs2 192.0.2.12 httpd :80
+#                          eth1 192.0.2.1 ---- [ br0 in sw ] rs3 192.0.2.13 httpd :80
+#                               VRRP VI_1: 203.0.113.50 (DR virtual_server)
+#
+#   virtual_server 203.0.113.1 80    wrr NAT, TCP_CHECK, rs1..rs3
+#   virtual_server 203.0.113.1 8080  rr  NAT, HTTP_GET, rs2 inhibit_on_failure
+#   virtual_server 203.0.113.50 80   rr  DR, held by VI_1 (FAULT until a file exists)
+. "$(dirname "$0")/lib.sh"
+
+HALBD=$TOP/userspace/halbd/halbd
+CONF=$WORK/keepalived.conf
+LOG=$WORK/halbd.log
+# health-check timing: a dead server must leave within
+# delay_loop + connect_timeout * (retry + 1) seconds
+DELAY_LOOP=1 CONNECT_TIMEOUT=1 RETRY=1
+BOUND_MS=$(( (DELAY_LOOP + CONNECT_TIMEOUT * (RETRY + 1)) * 1000 ))
+SLACK_MS=1500	# TCG: process start-up and scheduling
+
+[ -x "$HALBD" ] || { echo "1..0 # SKIP halbd not built"; exit 4; }
+
+# conf W3 [EXTRA80]: the configuration; W3 is rs3's weight on port 80
+conf() {
+	local w3=$1 extra=${2:-} i
+	{
+	cat <<EOF
+global_defs {
+    router_id d
+}
+vrrp_script chk {
+    script "/usr/bin/test -f $WORK/master.ok"
+    interval 1
+    timeout 5
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth1
+    virtual_router_id 50
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.50/32
+    }
+    track_script {
+        chk
+    }
+}
+virtual_server 203.0.113.1 80 {
+    delay_loop $DELAY_LOOP
+    lb_algo wrr
+    lb_kind NAT
+    protocol TCP
+$extra
+EOF
+	for i in 1 2 3; do
+		cat <<EOF
+    real_server 192.0.2.1$i 80 {
+        weight $([ "$i" = 3 ] && echo "$w3" || echo 1)
+        TCP_CHECK {
+            connect_timeout $CONNECT_TIMEOUT
+            retry $RETRY
+            delay_before_retry 1
+        }
+    }
+EOF
+	done
+	echo "}"
+	cat <<EOF
+virtual_server 203.0.113.1 8080 {
+    delay_loop $DELAY_LOOP
+    lb_algo rr
+    lb_kind NAT
+EOF
+	for i in 1 2 3; do
+		cat <<EOF
+    real_server 192.0.2.1$i 80 {
+        $([ "$i" = 2 ] && echo inhibit_on_failure)
+        HTTP_GET {
+            url {
+                path /index.html
+                status_code 200
+            }
+            connect_timeout $CONNECT_TIMEOUT
+            retry $RETRY
+            delay_before_retry 1
+        }
+    }
+EOF
+	done
+	cat <<EOF
+}
+virtual_server 203.0.113.50 80 {
+    lb_algo rr
+    lb_kind DR
+    real_server 192.0.2.11 80 {
+        weight 1
+    }
+}
+EOF
+	} > "$CONF"
+}
+
+list() { adm halb -L -n; }
+# dest_line SVC RS: the real server's line in the listing of SVC (ip:port)
+dest_line() { list | awk -v s="$1" -v r="$2" '$1 ~ /^(TCP|UDP)$/ { cur = $2 } $1 == "->" && cur == s && $2 == r'; }
+weight() { dest_line "$1" "$2" | awk '{ print $4 }'; }
+has_dest() { [ -n "$(dest_line "$1" "$2")" ]; }
+no_dest() { list | grep -q "^TCP  $1 " && [ -z "$(dest_line "$1" "$2")" ]; }
+weight_is() { [ "$(weight "$1" "$2")" = "$3" ]; }
+stats_of() { adm halb -L -n --stats -X | awk -v s="$1" -v r="$2" '$1 ~ /^(TCP|UDP)$/ { cur = $2 } $1 == "->" && cur == s && $2 == r'; }
+halbd_pid() { cat "$WORK/halbd.pid" 2>/dev/null; }
+log_has() { grep -qF -- "$1" "$LOG"; }
+now_ms() { date +%s%3N; }
+
+start_halbd() {	# start_halbd [OPTIONS]
+	# ip execs halbd: $! is halbd itself
+	ip netns exec "$NS_PREFIX-d" "$HALBD" -n -l -f "$CONF" -p "$WORK/halbd.pid" \
+		--control "$WORK/halbd.sock" "$@" >> "$LOG" 2>&1 &
+	HALBD_PID=$!
+}
+
+stop_halbd() {
+	kill -TERM "$HALBD_PID" 2>/dev/null
+	busywait 5000 eval '! kill -0 "$HALBD_PID" 2>/dev/null'
+	wait "$HALBD_PID" 2>/dev/null
+}
+
+httpd_pid() {	# httpd_pid N: the busybox httpd of rsN
+	local p
+	for p in $(ip netns pids "$NS_PREFIX-rs$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = busybox ] && echo "$p"
+	done
+}
+
+[ -n "${HALB_TEST_BIN:-}" ] || echo "KTAP version 1"
+load_halb || { fail "load halb.ko"; exit 1; }
+topo_up 3
+dmesg_mark
+adm halb -C
+
+# --- start ------------------------------------------------------------------
+conf 1
+out=$("$HALBD" -t -f "$CONF" 2>&1)
+check "halbd -t: configuration OK with 3 virtual servers" \
+	grep -q "lvs: 3 virtual_server(s) = 3 kernel service(s), 7 real server(s), 6 checker(s)" <<<"$out"
+adm halb -A -t 198.51.100.1:9999 -s rr	# not halbd's: must be left alone
+start_halbd
+check "halbd programs the services and real servers at start" \
+	busywait 10000 eval 'has_dest 203.0.113.1:80 192.0.2.13:80 && has_dest 203.0.113.1:8080 192.0.2.13:80 && has_dest 203.0.113.50:80 192.0.2.11:80'
+list | sed 's/^/# /'
+check "listing: port 80 is wrr, real servers Masq weight 1" \
+	eval '[ "$(list | grep -c "Masq    1 ")" -ge 6 ] && list | grep -q "^TCP  203.0.113.1:80 wrr"'
+check "listing: the DR service, real server Route" \
+	eval 'dest_line 203.0.113.50:80 192.0.2.11:80 | grep -q Route'
+
+got=$(http_hits http://203.0.113.1/ 6 | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+check "traffic through the halbd-made service reaches all three ($got)" \
+	[ "$(http_hits http://203.0.113.1/ 6 | sort -u | wc -l)" = 3 ]
+
+# --- reload: one weight ------------------------------------------------------
+# an open connection across the reload: request sent only after it
+rm -f "$WORK/go" "$WORK/held"
+nsx c bash -c "exec 3<>/dev/tcp/203.0.113.1/80 || exit 1
+	while [ ! -e $WORK/go ]; do sleep 0.1; done
+	printf 'GET /index.html HTTP/1.0\r\n\r\n' >&3
+	cat <&3 > $WORK/held" &
+held=$!
+busywait 5000 eval '[ "$(adm halb -L -n -c | grep -c ESTABLISHED)" -ge 1 ]'
+s1=$(stats_of 203.0.113.1:80 192.0.2.11:80) s2=$(stats_of 203.0.113.1:80 192.0.2.12:80)
+diag "before: rs1 $s1 / rs2 $s2"
+lines_before=$(wc -l < "$LOG")
+conf 3
+kill -HUP "$(halbd_pid)"
+check "SIGHUP: rs3's weight becomes 3" busywait 5000 weight_is 203.0.113.1:80 192.0.2.13:80 3
+sleep 0.5
+changes=$(tail -n +"$((lines_before + 1))" "$LOG" | grep -E "service (TCP|UDP) .*(added|removed|changed|weight)")
+echo "$changes" | sed 's/^/# /'
+check "SIGHUP: exactly one change applied (one real-server edit)" \
+	[ "$(grep -c . <<<"$changes")" = 1 ]
+check "SIGHUP: rs1 counters kept ($(stats_of 203.0.113.1:80 192.0.2.11:80 | tr -s ' '))" \
+	[ "$(stats_of 203.0.113.1:80 192.0.2.11:80)" = "$s1" ]
+check "SIGHUP: rs2 counters kept" [ "$(stats_of 203.0.113.1:80 192.0.2.12:80)" = "$s2" ]
+touch "$WORK/go"
+wait "$held"
+check "SIGHUP: a connection opened before the reload is served after it" \
+	grep -q "^rs[123]$" "$WORK/held"
+
+# --- health checks -----------------------------------------------------------
+pid=$(httpd_pid 2)
+t0=$(now_ms)
+kill "$pid"
+if busywait $((BOUND_MS + SLACK_MS)) no_dest 203.0.113.1:80 192.0.2.12:80; then
+	# halbd's own time stamp of the removal (same clock), not our polling's
+	t1=$(grep -F "service TCP 203.0.113.1:80: real server 192.0.2.12:80 removed" "$LOG" |
+	     tail -1 | cut -d' ' -f1)
+	t1=${t1/./}
+	check "TCP_CHECK: dead rs2 left the table $((t1 - t0)) ms after the kill (bound ${BOUND_MS} ms)" \
+		[ "$((t1 - t0))" -le "$BOUND_MS" ]
+else
+	fail "TCP_CHECK: dead rs2 still in the table after $((BOUND_MS + SLACK_MS)) ms"
+fi
+check "HTTP_GET + inhibit_on_failure: dead rs2 stays at weight 0" \
+	busywait $((BOUND_MS + SLACK_MS)) weight_is 203.0.113.1:8080 192.0.2.12:80 0
+check "traffic avoids the dead server" \
+	eval '! http_hits http://203.0.113.1/ 4 | grep -q rs2'
+nsx rs2 busybox httpd -p 80 -h "$WORK/www2"
+check "revived rs2 is back at weight 1 (port 80)" \
+	busywait $((BOUND_MS + SLACK_MS)) weight_is 203.0.113.1:80 192.0.2.12:80 1
+check "revived rs2 is back at weight 1 (port 8080)" \
+	busywait $((BOUND_MS + SLACK_MS)) weight_is 203.0.113.1:8080 192.0.2.12:80 1
+check "halbd logged the down transition" log_has "real server 192.0.2.12:80 down"
+
+# --- standby director: DR real-server set-up follows VRRP ---------------------
+check "VI_1 not MASTER: 203.0.113.50 on lo of the director (DR real server)" \
+	busywait 5000 eval 'nsx d ip -o addr show dev lo | grep -q "203.0.113.50/32"'
+check "VI_1 not MASTER: arp_ignore=1 arp_announce=2" \
+	eval '[ "$(nsx d sysctl -n net.ipv4.conf.all.arp_ignore)$(nsx d sysctl -n net.ipv4.conf.all.arp_announce)" = 12 ]'
+touch "$WORK/master.ok"
+check "VI_1 MASTER: 203.0.113.50 on eth1" \
+	busywait 10000 eval 'nsx d ip -o addr show dev eth1 | grep -q "203.0.113.50/32"'
+check "VI_1 MASTER: 203.0.113.50 no longer on lo" \
+	busywait 3000 eval '! nsx d ip -o addr show dev lo | grep -q "203.0.113.50"'
+diag "HALB_SVC_F_STANDBY itself is not shown by halbctl; the unit tests check the flag"
+
+# --- a kernel refusal --------------------------------------------------------
+conf 3 "    persistence_timeout 30"
+kill -HUP "$(halbd_pid)"
+if busywait 5000 eval 'list | grep -q "^TCP  203.0.113.1:80 wrr persistent 30"'; then
+	ok "persistence_timeout applied by an edit (kernel supports persistence)"
+else
+	check "persistence refused by this kernel: logged with file:line and the kernel's message" \
+		busywait 3000 eval 'grep -E "keepalived.conf:[0-9]+: virtual_server service TCP 203.0.113.1:80: changing the service failed: .*\(kernel: " "$LOG" >/dev/null'
+	grep "changing the service failed" "$LOG" | tail -1 | sed 's/^/# /'
+fi
+check "after the refusal everything else is still in place" \
+	eval 'weight_is 203.0.113.1:80 192.0.2.13:80 3 && has_dest 203.0.113.1:8080 192.0.2.11:80'
+
+# --- halbctl realserver ------------------------------------------------------
+nsx rs1 "$HALBCTL" realserver up 203.0.113.60 2001:db8:100::60 > /dev/null
+check "halbctl realserver up: VIPs on lo, arp_ignore=1 arp_announce=2" \
+	eval 'nsx rs1 ip -o addr show dev lo | grep -q "203.0.113.60/32" &&
+	      nsx rs1 ip -o addr show dev lo | grep -q "2001:db8:100::60/128" &&
+	      [ "$(nsx rs1 sysctl -n net.ipv4.conf.lo.arp_ignore)$(nsx rs1 sysctl -n net.ipv4.conf.all.arp_announce)" = 12 ]'
+nsx rs1 "$HALBCTL" realserver down 203.0.113.60 2001:db8:100::60 > /dev/null
+check "halbctl realserver down: VIPs gone, sysctls back to 0" \
+	eval '! nsx rs1 ip -o addr show dev lo | grep -q "203.0.113.60" &&
+	      [ "$(nsx rs1 sysctl -n net.ipv4.conf.all.arp_ignore)" = 0 ]'
+
+# --- exit --------------------------------------------------------------------
+conf 3
+kill -HUP "$(halbd_pid)"
+sleep 1
+stop_halbd
+check "exit: services stay in the kernel by default" \
+	has_dest 203.0.113.1:80 192.0.2.13:80
+start_halbd --flush-on-exit
+check "restart: the services are adopted, nothing re-added" \
+	busywait 5000 log_has "service TCP 203.0.113.1:80 already in the kernel, 3 real server(s): kept"
+sleep 1
+stop_halbd
+check "exit with --flush-on-exit: halbd's services removed" \
+	eval '! list | grep -q "203.0.113.1:80"'
+check "exit with --flush-on-exit: a service halbd does not own is left alone" \
+	eval 'list | grep -q "^TCP  198.51.100.1:9999"'
+adm halb -C
+
+check "kernel log clean" dmesg_clean
+if [ "$ktap_fail" = 0 ]; then
+	grep -E "error|refused" "$LOG" | head -20 | sed 's/^/# log: /'
+else
+	grep -vE "^exec of" "$LOG" | tail -150 | sed 's/^/# log: /'
+fi
+[ -n "${HALB_TEST_BIN:-}" ] || echo "1..$ktap_n"
+echo "$((ktap_n - ktap_fail)) passed, $ktap_fail failed"
+[ "$ktap_fail" = 0 ]
