@@ -131,12 +131,7 @@ static unsigned int fnat_xmit(struct sk_buff *skb, struct halb_conn *cp,
 	if (full)
 		tcp_csum_full(skb, p);
 
-	halb_xmit_reroute(skb, dst);
-	if (cp->af == AF_INET)
-		ip_local_out(net, NULL, skb);
-	else
-		ip6_local_out(net, NULL, skb);
-	return NF_STOLEN;
+	return halb_send(net, cp->af, skb, dst);
 drop:
 	dst_release(dst);
 	return NF_DROP;
