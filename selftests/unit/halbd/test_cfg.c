@@ -12,37 +12,9 @@
 
 #include "halbd/cfg_parse.h"
 #include "ut.h"
+#include "diag_msgs.h"
 
-#define MAX_MSGS 64
-
-static char *msgs[MAX_MSGS];
-static int nmsgs;
 static char dir[64];
-
-static void collect(void *arg, bool error, const char *msg)
-{
-	(void)arg;
-	if (nmsgs < MAX_MSGS && asprintf(&msgs[nmsgs], "%s: %s", error ? "E" : "W", msg) > 0)
-		nmsgs++;
-}
-
-static void reset(void)
-{
-	for (int i = 0; i < nmsgs; i++)
-		free(msgs[i]);
-	nmsgs = 0;
-}
-
-static bool has_msg(const char *want)
-{
-	for (int i = 0; i < nmsgs; i++)
-		if (!strcmp(msgs[i], want))
-			return true;
-	printf("# missing message: %s\n", want);
-	for (int i = 0; i < nmsgs; i++)
-		printf("#   got: %s\n", msgs[i]);
-	return false;
-}
 
 static void put(const char *name, const char *text)
 {
@@ -63,7 +35,7 @@ static struct cfg_model *parse(const char *text)
 	struct cfg_diag d = { .fn = collect };
 	char path[256];
 
-	reset();
+	reset_msgs();
 	put("t.conf", text);
 	snprintf(path, sizeof(path), "%s/t.conf", dir);
 	return cfg_load(path, &d);
@@ -528,7 +500,7 @@ int main(void)
 	RUN(test_unknown_keywords_warn);
 	RUN(test_versions_and_intervals);
 	RUN(test_model_equal_for_reload);
-	reset();
+	reset_msgs();
 	if (!getenv("UT_KEEP")) {
 		char cmd[128];
 

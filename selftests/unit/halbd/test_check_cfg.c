@@ -10,36 +10,7 @@
 #include "halbd/cfg_parse_int.h"
 #include "halbd/check.h"
 #include "ut.h"
-
-#define MAX_MSGS 32
-
-static char *msgs[MAX_MSGS];
-static int nmsgs;
-
-static void collect(void *arg, bool error, const char *msg)
-{
-	(void)arg;
-	if (nmsgs < MAX_MSGS && asprintf(&msgs[nmsgs], "%s: %s", error ? "E" : "W", msg) > 0)
-		nmsgs++;
-}
-
-static void reset(void)
-{
-	for (int i = 0; i < nmsgs; i++)
-		free(msgs[i]);
-	nmsgs = 0;
-}
-
-static bool has_msg(const char *want)
-{
-	for (int i = 0; i < nmsgs; i++)
-		if (!strcmp(msgs[i], want))
-			return true;
-	printf("# missing message: %s\n", want);
-	for (int i = 0; i < nmsgs; i++)
-		printf("#   got: %s\n", msgs[i]);
-	return false;
-}
+#include "diag_msgs.h"
 
 /* Parse the first block of @text as a checker; NULL when it had errors. */
 static struct check_conf *parse(const char *text, int *errors)
@@ -50,7 +21,7 @@ static struct check_conf *parse(const char *text, int *errors)
 	struct cfg_node *tree = NULL;
 	struct check_conf *c = NULL;
 
-	reset();
+	reset_msgs();
 	if (!cfg_read_tree_buf(m, "t.conf", text, strlen(text), &d, &tree) && tree) {
 		if (check_conf_parse(&p, tree, &c))
 			c = NULL;
@@ -460,6 +431,6 @@ int main(void)
 	RUN(test_unknown_is_warning);
 	RUN(test_status_match);
 	RUN(test_equal_and_dup);
-	reset();
+	reset_msgs();
 	return ut_total_fail ? 1 : 0;
 }

@@ -15,36 +15,7 @@
 #include "halbd/cfg_vs.h"
 #include "halbd/lvs.h"
 #include "ut.h"
-
-#define MAX_MSGS 64
-
-static char *msgs[MAX_MSGS];
-static int nmsgs;
-
-static void collect(void *arg, bool error, const char *msg)
-{
-	(void)arg;
-	if (nmsgs < MAX_MSGS && asprintf(&msgs[nmsgs], "%s: %s", error ? "E" : "W", msg) > 0)
-		nmsgs++;
-}
-
-static void reset_msgs(void)
-{
-	for (int i = 0; i < nmsgs; i++)
-		free(msgs[i]);
-	nmsgs = 0;
-}
-
-static bool has_msg(const char *want)
-{
-	for (int i = 0; i < nmsgs; i++)
-		if (!strcmp(msgs[i], want))
-			return true;
-	printf("# missing message: %s\n", want);
-	for (int i = 0; i < nmsgs; i++)
-		printf("#   got: %s\n", msgs[i]);
-	return false;
-}
+#include "diag_msgs.h"
 
 static struct cfg_model *parse(const char *text)
 {
