@@ -222,7 +222,7 @@ unsigned int halb_icmp_in(struct halb_net *hn, struct sk_buff *skb,
 	default:
 		return NF_ACCEPT;
 	}
-	dst = halb_route(hn->net, cp->af, &cp->daddr, &local);
+	dst = halb_route(hn->net, cp->af, &cp->daddr, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	if (rewrite(skb, &e, false, &cp->daddr, cp->dport)) {

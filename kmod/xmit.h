@@ -70,7 +70,8 @@ static inline unsigned int halb_send(struct net *net, u16 af, struct sk_buff *sk
  * sender when the packet is too big for that route.
  */
 struct dst_entry *halb_route(struct net *net, u16 af,
-			     const union nf_inet_addr *daddr, bool *local);
+			     const union nf_inet_addr *daddr, bool *local,
+			     union nf_inet_addr *saddr);
 bool halb_too_big(struct sk_buff *skb, u16 af, struct dst_entry *dst);
 
 #endif /* _HALB_XMIT_H */

@@ -34,7 +34,7 @@ unsigned int halb_xmit_dr(struct sk_buff *skb, struct halb_conn *cp,
 	struct neighbour *neigh;
 	bool local;
 
-	dst = halb_route(cp->hn->net, cp->af, &cp->daddr, &local);
+	dst = halb_route(cp->hn->net, cp->af, &cp->daddr, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	if (local) {

@@ -118,7 +118,7 @@ static unsigned int fnat_xmit(struct sk_buff *skb, struct halb_conn *cp,
 	bool local, full = false;
 	int err = 0;
 
-	dst = halb_route(net, cp->af, nd, &local);
+	dst = halb_route(net, cp->af, nd, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	if (p->protocol == IPPROTO_TCP && READ_ONCE(cp->caddr_mode) != HALB_CLIENT_ADDR_NONE)

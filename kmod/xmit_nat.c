@@ -15,6 +15,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/ip6_route.h>
+#include <net/addrconf.h>
 #include <net/route.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
@@ -29,11 +30,13 @@
  * @af: AF_INET or AF_INET6
  * @daddr: where to
  * @local: set when the address is one of this host's
+ * @saddr: if not NULL, set to the source address the route would use
  *
  * Return: a referenced dst, or NULL when there is no route.
  */
 struct dst_entry *halb_route(struct net *net, u16 af,
-			     const union nf_inet_addr *daddr, bool *local)
+			     const union nf_inet_addr *daddr, bool *local,
+			     union nf_inet_addr *saddr)
 {
 	struct flowi6 fl6 = {};
 	struct dst_entry *dst;
@@ -45,11 +48,14 @@ struct dst_entry *halb_route(struct net *net, u16 af,
 		if (IS_ERR(rt))
 			return NULL;
 		*local = rt->rt_flags & RTCF_LOCAL;
+		if (saddr)
+			saddr->ip = fl4.saddr;
 		return &rt->dst;
 	}
 	fl6.daddr = daddr->in6;
 	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error) {
+	if (dst->error || (saddr &&
+			   ipv6_dev_get_saddr(net, dst->dev, &daddr->in6, 0, &saddr->in6))) {
 		dst_release(dst);
 		return NULL;
 	}
@@ -151,7 +157,7 @@ unsigned int halb_xmit_nat_in(struct sk_buff *skb, struct halb_conn *cp,
 	struct dst_entry *dst;
 	bool local;
 
-	dst = halb_route(net, cp->af, &cp->daddr, &local);
+	dst = halb_route(net, cp->af, &cp->daddr, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	if (halb_too_big(skb, cp->af, dst))

@@ -19,7 +19,6 @@
 #include <net/ipv6.h>
 #include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
-#include <net/addrconf.h>
 #include <net/route.h>
 #include <net/icmp.h>
 #include "compat.h"
@@ -27,36 +26,6 @@
 #include "conn.h"
 #include "packet.h"
 #include "xmit.h"
-
-/* Route to the real server and the source address the outer header uses. */
-static struct dst_entry *tun_route(struct net *net, const struct halb_conn *cp,
-				   union nf_inet_addr *saddr)
-{
-	struct flowi6 fl6 = {};
-	struct dst_entry *dst;
-
-	if (cp->af == AF_INET) {
-		struct flowi4 fl4 = { .daddr = cp->daddr.ip };
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		if (rt->rt_flags & RTCF_LOCAL) {
-			ip_rt_put(rt);
-			return NULL;
-		}
-		saddr->ip = fl4.saddr;
-		return &rt->dst;
-	}
-	fl6.daddr = cp->daddr.in6;
-	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error ||
-	    ipv6_dev_get_saddr(net, dst->dev, &cp->daddr.in6, 0, &saddr->in6)) {
-		dst_release(dst);
-		return NULL;
-	}
-	return dst;
-}
 
 /* Does the packet still fit once the outer header is added? */
 static bool tun_too_big(struct sk_buff *skb, u16 af, unsigned int mtu)
@@ -131,10 +100,15 @@ unsigned int halb_xmit_tun(struct sk_buff *skb, struct halb_conn *cp,
 	union nf_inet_addr saddr = {};
 	struct dst_entry *dst;
 	unsigned int mtu;
+	bool local;
 
-	dst = tun_route(net, cp, &saddr);
+	/* the outer header's source is the one the route would use */
+	dst = halb_route(net, cp->af, &cp->daddr, &local, &saddr);
 	if (!dst)
 		return NF_DROP;
+	/* an IPv4 real server on this host is not tunnelled to */
+	if (local && cp->af == AF_INET)
+		goto drop;
 	mtu = dst_mtu(dst) - outer;
 	if (tun_too_big(skb, cp->af, mtu) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + outer))
