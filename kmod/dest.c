@@ -7,6 +7,25 @@
 #include "service.h"
 #include "dest.h"
 
+/*
+ * Real servers have a cache of their own, so that one that outlives its
+ * last reference by mistake shows in /sys/kernel/slab/halb_dest.
+ */
+static struct kmem_cache *dest_cache;
+
+int halb_dest_cache_init(void)
+{
+	dest_cache = kmem_cache_create("halb_dest", sizeof(struct halb_dest), 0,
+				       SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
+	return dest_cache ? 0 : -ENOMEM;
+}
+
+/* After the last dest_free_rcu() ran (rcu_barrier()). */
+void halb_dest_cache_exit(void)
+{
+	kmem_cache_destroy(dest_cache);
+}
+
 /**
  * halb_dest_find - real server of @svc with this address and port
  * @svc: the service (control path)
@@ -46,11 +65,11 @@ int halb_dest_add(struct halb_service *svc, const struct halb_dest_cfg *cfg)
 {
 	struct halb_dest *d;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	d = kmem_cache_zalloc(dest_cache, GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return -ENOMEM;
 	if (halb_stats_init(&d->stats)) {
-		kfree(d);
+		kmem_cache_free(dest_cache, d);
 		return -ENOMEM;
 	}
 	d->addr = cfg->addr;
@@ -123,7 +142,7 @@ static void dest_free_rcu(struct rcu_head *head)
 
 	halb_stats_free(&d->stats);
 	halb_svc_put(d->svc);
-	kfree(d);
+	kmem_cache_free(dest_cache, d);
 }
 
 /**

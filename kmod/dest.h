@@ -43,6 +43,8 @@ struct halb_dest_cfg {
 	u32 l_thresh;
 };
 
+int halb_dest_cache_init(void);
+void halb_dest_cache_exit(void);
 struct halb_dest *halb_dest_find(struct halb_service *svc,
 				 const union nf_inet_addr *addr, __be16 port);
 int halb_dest_add(struct halb_service *svc, const struct halb_dest_cfg *cfg);

@@ -7,6 +7,8 @@
 #include <linux/rcupdate.h>
 #include "netns.h"
 #include "conn.h"
+#include "dest.h"
+#include "service.h"
 #include "genl.h"
 
 static int __init halb_init(void)
@@ -16,9 +18,15 @@ static int __init halb_init(void)
 	err = halb_conn_cache_init();
 	if (err)
 		return err;
+	err = halb_dest_cache_init();
+	if (err)
+		goto err_conn_cache;
+	err = halb_svc_cache_init();
+	if (err)
+		goto err_dest_cache;
 	err = halb_net_init();
 	if (err)
-		goto err_cache;
+		goto err_caches;
 	err = halb_genl_init();
 	if (err)
 		goto err_net;
@@ -26,8 +34,13 @@ static int __init halb_init(void)
 
 err_net:
 	halb_net_exit();
-err_cache:
+err_caches:
 	rcu_barrier();
+	rcu_barrier();
+	halb_svc_cache_exit();
+err_dest_cache:
+	halb_dest_cache_exit();
+err_conn_cache:
 	halb_conn_cache_exit();
 	return err;
 }
@@ -39,6 +52,8 @@ static void __exit halb_exit(void)
 	/* connection and real-server frees, then the service frees they queue */
 	rcu_barrier();
 	rcu_barrier();
+	halb_svc_cache_exit();
+	halb_dest_cache_exit();
 	halb_conn_cache_exit();
 }
 

@@ -66,6 +66,8 @@ struct halb_service {
 	struct rcu_head rcu;
 };
 
+int halb_svc_cache_init(void);
+void halb_svc_cache_exit(void);
 struct halb_service *halb_svc_lookup(struct halb_net *hn,
 				     const struct halb_svc_key *key);
 struct halb_service *halb_svc_create(struct halb_net *hn,
