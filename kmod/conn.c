@@ -94,33 +94,53 @@ static struct halb_conn *in_get(struct halb_net *hn, const struct halb_pkt *p,
 }
 
 /**
- * halb_conn_tab_init - allocate a namespace's connection tables
+ * halb_conn_tab_init - set up a namespace's connection table state
  * @hn: the namespace
  *
- * Return: 0 or -ENOMEM.
+ * The size is fixed here, from conn_tab_bits; the hash tables themselves
+ * come with the namespace's first service (halb_conn_tab_alloc()), so a
+ * namespace that never uses halb costs it no table.  Every namespace of
+ * the host gets this call while halb is loaded: containers included.
  */
-int halb_conn_tab_init(struct halb_net *hn)
+void halb_conn_tab_init(struct halb_net *hn)
 {
-	unsigned int i, n;
+	unsigned int i;
 
 	hn->conn_tab_bits = READ_ONCE(halb_conn_tab_bits);
-	n = 1U << hn->conn_tab_bits;
-	hn->conn_in_tab = kvcalloc(n, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
-	hn->conn_out_tab = kvcalloc(n, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
-	if (!hn->conn_in_tab || !hn->conn_out_tab) {
-		kvfree(hn->conn_in_tab);
-		kvfree(hn->conn_out_tab);
-		return -ENOMEM;
-	}
 	for (i = 0; i < HALB_CONN_LOCKS; i++)
 		spin_lock_init(&hn->conn_locks[i]);
 	hn->conn_seed = get_random_u32();
 	atomic_set(&hn->conn_count, 0);
+}
+
+/**
+ * halb_conn_tab_alloc - allocate the namespace's hash tables, once
+ * @hn: the namespace (control path, before its hooks are registered)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int halb_conn_tab_alloc(struct halb_net *hn)
+{
+	unsigned int n = 1U << hn->conn_tab_bits;
+	struct hlist_head *in, *out;
+
+	if (hn->conn_in_tab)
+		return 0;
+	in = kvcalloc(n, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
+	out = kvcalloc(n, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
+	if (!in || !out) {
+		kvfree(in);
+		kvfree(out);
+		return -ENOMEM;
+	}
+	hn->conn_out_tab = out;
+	/* connection dumps look without the control lock */
+	smp_store_release(&hn->conn_in_tab, in);
 	return 0;
 }
 
 /**
- * halb_conn_tab_exit - free the tables; halb_conn_flush() ran before
+ * halb_conn_tab_exit - free the tables, if any; halb_conn_flush() ran before
  * @hn: the namespace
  */
 void halb_conn_tab_exit(struct halb_net *hn)
@@ -539,6 +559,8 @@ void halb_conn_flush(struct halb_net *hn)
 {
 	unsigned int b, n = 1U << hn->conn_tab_bits;
 
+	if (!hn->conn_in_tab)
+		return;
 	for (b = 0; b < n; b++) {
 		for (;;) {
 			struct halb_conn *cp;

@@ -66,7 +66,8 @@ struct halb_conn {
 
 int halb_conn_cache_init(void);
 void halb_conn_cache_exit(void);
-int halb_conn_tab_init(struct halb_net *hn);
+void halb_conn_tab_init(struct halb_net *hn);
+int halb_conn_tab_alloc(struct halb_net *hn);
 void halb_conn_tab_exit(struct halb_net *hn);
 void halb_conn_flush(struct halb_net *hn);
 

@@ -301,16 +301,20 @@ static int fill_conn(struct sk_buff *skb, const struct halb_conn *cp)
 int halb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct halb_net *hn = halb_net(sock_net(skb->sk));
+	/* allocated with the namespace's first service, if ever */
+	struct hlist_head *tab = smp_load_acquire(&hn->conn_in_tab);
 	unsigned long b, n = 1UL << hn->conn_tab_bits;
 	long skip = cb->args[1];
 	struct halb_conn *cp;
 	void *hdr;
 
+	if (!tab)
+		return 0;
 	rcu_read_lock();
 	for (b = cb->args[0]; b < n; b++, skip = 0) {
 		long i = 0;
 
-		hlist_for_each_entry_rcu(cp, &hn->conn_in_tab[b], in_node) {
+		hlist_for_each_entry_rcu(cp, &tab[b], in_node) {
 			if (i++ < skip)
 				continue;
 			hdr = dump_hdr(skb, cb, HALB_CMD_GET_CONN);

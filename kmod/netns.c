@@ -45,7 +45,6 @@ static int __net_init net_init(struct net *net)
 {
 	struct halb_net *hn = halb_net(net);
 	unsigned int i;
-	int err;
 
 	hn->net = net;
 	for (i = 0; i < ARRAY_SIZE(hn->svc_tab); i++)
@@ -53,13 +52,8 @@ static int __net_init net_init(struct net *net)
 	INIT_LIST_HEAD(&hn->svc_list);
 	INIT_DELAYED_WORK(&hn->est_work, est_work_fn);
 	halb_laddr_net_init(hn);
-	err = halb_stats_init(&hn->stats);
-	if (err)
-		return err;
-	err = halb_conn_tab_init(hn);
-	if (err)
-		halb_stats_free(&hn->stats);
-	return err;
+	halb_conn_tab_init(hn);
+	return halb_stats_init(&hn->stats);
 }
 
 static void __net_exit net_exit(struct net *net)
@@ -91,7 +85,10 @@ static struct pernet_operations halb_net_ops = {
  * halb_net_hooks_enable - make sure the namespace's packets reach halb
  * @hn: the namespace (control path)
  *
- * Return: 0 or an error from netfilter.
+ * The connection tables are allocated first: the packet path finds them
+ * once it runs.
+ *
+ * Return: 0, -ENOMEM or an error from netfilter.
  */
 int halb_net_hooks_enable(struct halb_net *hn)
 {
@@ -99,6 +96,9 @@ int halb_net_hooks_enable(struct halb_net *hn)
 
 	if (hn->hooks_registered)
 		return 0;
+	err = halb_conn_tab_alloc(hn);
+	if (err)
+		return err;
 	err = nf_register_net_hooks(hn->net, halb_hook_ops, halb_hook_ops_count);
 	if (err)
 		return err;

@@ -39,7 +39,9 @@ struct halb_net {
 	/*
 	 * connections: two hash tables, one keyed by what a packet from the
 	 * client carries, one by what a reply from the real server carries
-	 * (NAT only); entries are freed by their own timers, never by scans
+	 * (NAT only); entries are freed by their own timers, never by scans.
+	 * The tables come with the first service (halb_conn_tab_alloc()):
+	 * NULL until then, and set once, before the hooks are registered.
 	 */
 	struct hlist_head *conn_in_tab;
 	struct hlist_head *conn_out_tab;
