@@ -15,7 +15,15 @@
  *
  * Permissions: every command, including the GET commands, requires
  * CAP_NET_ADMIN in the user namespace that owns the network namespace
- * (GENL_UNS_ADMIN_PERM).  A refused request fails with EPERM.
+ * (GENL_UNS_ADMIN_PERM).  A refused request fails with EPERM.  Reads need
+ * it as changes do, as in IPVS: the tables name the real servers and, in
+ * the connection entries, every client.  The capability must be held both
+ * by the process that sends the request and by the one that opened the
+ * netlink socket: a socket kept across a drop of privileges, or passed to
+ * another process, carries no privilege of its opener.  So the root of an
+ * unprivileged user namespace administers the network namespaces that
+ * user namespace owns (a container runs its own load balancer) and can
+ * neither read nor change any other.
  *
  * ------------------------------------------------------------------------
  * Objects
