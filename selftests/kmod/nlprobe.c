@@ -4,16 +4,32 @@
  * netlink family, byte by byte (no library that would refuse to build
  * them), and checks the errno, that an extack message came back, and that
  * the tables are unchanged afterwards.  Prints KTAP lines.
+ *
+ *   nlprobe                        the malformed-request probes
+ *   nlprobe --perm eperm|ok [--pre-open drop|userns|unpriv-opener]
+ *	every command of the family once, with a valid request: each must
+ *	fail with EPERM ("eperm"), or succeed ("ok"; it creates and deletes
+ *	203.0.113.60:80 and ends with a FLUSH, so run it in a scratch
+ *	namespace).  --pre-open: the socket is opened (and the family
+ *	resolved) as root first, then the process drops to uid 65534
+ *	("drop") or makes a user namespace of its own ("userns") before
+ *	sending; or the socket is opened without capabilities and the
+ *	requests sent with them ("unpriv-opener").  The kernel checks the
+ *	capability of both the opener and the sender.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -215,25 +231,182 @@ static void check(const char *name, struct msg *m, int want_errno, int want_ext)
 	       ok ? "" : "not ", testno, name, -err, want_errno, ext, before, after);
 }
 
-int main(void)
+static int open_socket(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tmo = { .tv_sec = 5 };
 	int one = 1;
-	struct msg m;
-	char longname[40];
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		return perror("nlprobe: socket"), 2;
+		return perror("nlprobe: socket"), -1;
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	/* a request the kernel never answers must fail the test, not hang it */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
 	family = resolve_family();
 	if (family < 0) {
 		printf("not ok 1 nlprobe: family halb not registered\n");
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Send a request, do or dump, and collect its outcome: the error of its
+ * ACK, or of the NLMSG_DONE that ends a dump; 0 for success.
+ */
+static int transact_any(struct msg *m, char *ext, size_t extlen, int *parts)
+{
+	char rbuf[32768];
+
+	*parts = 0;
+	if (!(m->nlh->nlmsg_flags & NLM_F_DUMP))
+		return transact(m, ext, extlen);
+	ext[0] = 0;
+	if (send(fd, m->buf, m->nlh->nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = recv(fd, rbuf, sizeof(rbuf), 0);
+		struct nlmsghdr *h;
+
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != m->nlh->nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return *(int *)NLMSG_DATA(h);
+			(*parts)++;
+		}
+	}
+}
+
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(s, f) >= 0;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
+/* Become less privileged with the socket already open (see --pre-open). */
+static int drop_privileges(const char *how)
+{
+	if (!strcmp(how, "drop"))
+		return setgroups(0, NULL) || setgid(65534) || setuid(65534) ? -1 : 0;
+	if (!strcmp(how, "userns")) {
+		/*
+		 * The guest's chroot would make the kernel refuse a user
+		 * namespace: make it from pid 1's root (as nlfuzz does).
+		 */
+		if (chroot("/proc/1/root") || unshare(CLONE_NEWUSER))
+			return -1;
+		write_file("/proc/self/setgroups", "deny");
+		return write_file("/proc/self/uid_map", "0 0 1");
+	}
+	return -1;
+}
+
+/* One request of each command, in an order that makes each valid. */
+static int perm_probe(bool want_ok, const char *pre_open)
+{
+	static const struct {
+		const char *name;
+		int cmd;
+		int flags;
+	} reqs[] = {
+		{ "NEW_SERVICE", HALB_CMD_NEW_SERVICE, 0 },
+		{ "SET_SERVICE", HALB_CMD_SET_SERVICE, 0 },
+		{ "GET_SERVICE", HALB_CMD_GET_SERVICE, 0 },
+		{ "GET_SERVICE dump", HALB_CMD_GET_SERVICE, NLM_F_DUMP },
+		{ "NEW_DEST", HALB_CMD_NEW_DEST, 0 },
+		{ "SET_DEST", HALB_CMD_SET_DEST, 0 },
+		{ "GET_DEST dump", HALB_CMD_GET_DEST, NLM_F_DUMP },
+		{ "GET_INFO", HALB_CMD_GET_INFO, 0 },
+		{ "GET_CONN dump", HALB_CMD_GET_CONN, NLM_F_DUMP },
+		{ "ZERO", HALB_CMD_ZERO, 0 },
+		{ "DEL_DEST", HALB_CMD_DEL_DEST, 0 },
+		{ "DEL_SERVICE", HALB_CMD_DEL_SERVICE, 0 },
+		{ "FLUSH", HALB_CMD_FLUSH, 0 },
+	};
+	const char *who = pre_open ? pre_open : "caller";
+	uid_t uid = getuid();
+	unsigned int i;
+
+	if (pre_open && !strcmp(pre_open, "unpriv-opener")) {
+		/* effective capabilities go with the effective uid 0 */
+		if (setresuid(65534, 65534, 0) || open_socket() || setresuid(uid, 0, 0)) {
+			perror("nlprobe: unprivileged opener");
+			return 2;
+		}
+	} else if (open_socket()) {
+		return 2;
+	}
+	if (pre_open && strcmp(pre_open, "unpriv-opener") && drop_privileges(pre_open)) {
+		perror("nlprobe: dropping privileges");
+		return 2;
+	}
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		int cmd = reqs[i].cmd, err, parts;
+		char ext[512];
+		struct msg m;
+		bool ok;
+
+		if (cmd == HALB_CMD_GET_INFO || cmd == HALB_CMD_GET_CONN ||
+		    cmd == HALB_CMD_FLUSH ||
+		    (cmd == HALB_CMD_GET_SERVICE && reqs[i].flags)) {
+			msg_init(&m, family, cmd, reqs[i].flags);
+		} else {
+			svc_req(&m, cmd, IPPROTO_TCP, "203.0.113.60", 80,
+				cmd == HALB_CMD_NEW_SERVICE ? "rr" :
+				cmd == HALB_CMD_SET_SERVICE ? "wrr" : NULL);
+			nest_end(&m);
+			if (cmd == HALB_CMD_NEW_DEST || cmd == HALB_CMD_SET_DEST ||
+			    cmd == HALB_CMD_DEL_DEST) {
+				nest_start(&m, HALB_A_DEST);
+				put(&m, HALB_DEST_A_ADDR4, "\xc0\x00\x02\x3c", 4);
+				put_u16(&m, HALB_DEST_A_PORT, htons(80));
+				if (cmd == HALB_CMD_SET_DEST)
+					put_u32(&m, HALB_DEST_A_WEIGHT, 3);
+				nest_end(&m);
+			}
+		}
+		m.nlh->nlmsg_flags |= reqs[i].flags;
+		if (reqs[i].flags)
+			m.nlh->nlmsg_flags &= ~NLM_F_ACK;
+		err = transact_any(&m, ext, sizeof(ext), &parts);
+		ok = want_ok ? err == 0 : err == -EPERM;
+		testno++;
+		if (!ok)
+			failures++;
+		printf("%sok %d nlprobe: %s: %s %s # errno %d, %d dump parts, extack \"%s\"\n",
+		       ok ? "" : "not ", testno, who, reqs[i].name,
+		       want_ok ? "succeeds" : "is EPERM", -err, parts, ext);
+	}
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct msg m;
+	char longname[40];
+
+	if (argc >= 3 && !strcmp(argv[1], "--perm")) {
+		const char *pre = argc == 5 && !strcmp(argv[3], "--pre-open") ? argv[4] : NULL;
+
+		if ((argc != 3 && !pre) || (strcmp(argv[2], "ok") && strcmp(argv[2], "eperm"))) {
+			fprintf(stderr, "usage: nlprobe [--perm eperm|ok [--pre-open drop|userns|unpriv-opener]]\n");
+			return 2;
+		}
+		return perm_probe(!strcmp(argv[2], "ok"), pre);
+	}
+	if (argc != 1 || open_socket())
+		return 2;
 
 	/* a valid service to collide with */
 	svc_req(&m, HALB_CMD_NEW_SERVICE, IPPROTO_TCP, "203.0.113.50", 80, "rr");
