@@ -17,6 +17,10 @@
 #   virtual_server 203.0.113.1 80    wrr NAT, TCP_CHECK, rs1..rs3
 #   virtual_server 203.0.113.1 8080  rr  NAT, HTTP_GET, rs2 inhibit_on_failure
 #   virtual_server 203.0.113.50 80   rr  DR, held by VI_1 (FAULT until a file exists)
+#   later, by reload:
+#   virtual_server 2001:db8:100::1 80 wlc NAT, TCP_CHECK, rs1..rs3 (2001:db8:2::11..13)
+#   virtual_server fwmark 7           rr  NAT, TCP_CHECK, rs1..rs3 port 80; d's nft
+#                                          marks TCP to 203.0.113.1:81 with 7
 . "$(dirname "$0")/lib.sh"
 
 HALBD=$TOP/userspace/halbd/halbd
@@ -30,9 +34,10 @@ SLACK_MS=1500	# TCG: process start-up and scheduling
 
 [ -x "$HALBD" ] || { echo "1..0 # SKIP halbd not built"; exit 4; }
 
-# conf W3 [EXTRA80]: the configuration; W3 is rs3's weight on port 80
+# conf W3 [EXTRA80 [MORE]]: the configuration; W3 is rs3's weight on port 80,
+# MORE is appended (further virtual_server blocks)
 conf() {
-	local w3=$1 extra=${2:-} i
+	local w3=$1 extra=${2:-} more=${3:-} i
 	{
 	cat <<EOF
 global_defs {
@@ -107,11 +112,54 @@ virtual_server 203.0.113.50 80 {
         weight 1
     }
 }
+$more
 EOF
 	} > "$CONF"
 }
 
+# v6_fwm_conf: an IPv6 virtual server and a firewall-mark one, TCP_CHECK on each
+v6_fwm_conf() {
+	local i
+	echo "virtual_server $VIP6 80 {"
+	echo "    delay_loop $DELAY_LOOP"
+	echo "    lb_algo wlc"
+	echo "    lb_kind NAT"
+	for i in 1 2 3; do
+		cat <<EOF
+    real_server $(rs_ip6 "$i") 80 {
+        TCP_CHECK {
+            connect_timeout $CONNECT_TIMEOUT
+            retry $RETRY
+            delay_before_retry 1
+        }
+    }
+EOF
+	done
+	echo "}"
+	echo "virtual_server fwmark 7 {"
+	echo "    delay_loop $DELAY_LOOP"
+	echo "    lb_algo rr"
+	echo "    lb_kind NAT"
+	for i in 1 2 3; do
+		cat <<EOF
+    real_server 192.0.2.1$i 80 {
+        TCP_CHECK {
+            connect_timeout $CONNECT_TIMEOUT
+            retry $RETRY
+            delay_before_retry 1
+        }
+    }
+EOF
+	done
+	echo "}"
+}
+
 list() { adm halb -L -n; }
+# fwm_dests MARK: how many real servers the firewall-mark service lists
+fwm_dests() {
+	list | awk -v m="$1" '$1 == "FWM" { f = ($2 == m); next }
+		$1 ~ /^(TCP|UDP)$/ { f = 0 } f && $1 == "->"' | wc -l
+}
 # dest_line SVC RS: the real server's line in the listing of SVC (ip:port)
 dest_line() { list | awk -v s="$1" -v r="$2" '$1 ~ /^(TCP|UDP)$/ { cur = $2 } $1 == "->" && cur == s && $2 == r'; }
 weight() { dest_line "$1" "$2" | awk '{ print $4 }'; }
@@ -245,6 +293,48 @@ else
 fi
 check "after the refusal everything else is still in place" \
 	eval 'weight_is 203.0.113.1:80 192.0.2.13:80 3 && has_dest 203.0.113.1:8080 192.0.2.11:80'
+
+# --- IPv6 and firewall-mark virtual servers -----------------------------------
+nsx d nft -f - <<EOF || fail "nft: mark TCP to $VIP4:81"
+table inet halbtest {
+	chain pre {
+		type filter hook prerouting priority mangle;
+		ip daddr $VIP4 tcp dport 81 meta mark set 7
+	}
+}
+EOF
+conf 3 "" "$(v6_fwm_conf)"
+out=$("$HALBD" -t -f "$CONF" 2>&1)
+check "halbd -t: the IPv6 and fwmark virtual servers load" \
+	grep -q "lvs: 5 virtual_server(s) = 5 kernel service(s), 13 real server(s)" <<<"$out"
+kill -HUP "$(halbd_pid)"
+v6svc="[$VIP6]:80"
+check "SIGHUP: IPv6 service with its three real servers" \
+	busywait 10000 eval 'has_dest "$v6svc" "[$(rs_ip6 1)]:80" && has_dest "$v6svc" "[$(rs_ip6 3)]:80"'
+check "SIGHUP: firewall-mark service FWM 7 with its three real servers" \
+	busywait 10000 eval 'list | grep -q "^FWM  7 rr" && [ "$(fwm_dests 7)" = 3 ]'
+list | sed 's/^/# /'
+got=$(http_hits "http://[$VIP6]/" 6 | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+check "IPv6 through the halbd-made service reaches all three ($got)" \
+	[ "$(http_hits "http://[$VIP6]/" 6 | sort -u | wc -l)" = 3 ]
+got=$(http_hits "http://$VIP4:81/" 6 | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+check "marked TCP to :81 through FWM 7 reaches all three ($got)" \
+	[ "$(http_hits "http://$VIP4:81/" 6 | sort -u | wc -l)" = 3 ]
+kill "$(httpd_pid 3)"
+check "dead rs3 leaves the IPv6 service" \
+	busywait $((BOUND_MS + SLACK_MS)) eval '! has_dest "$v6svc" "[$(rs_ip6 3)]:80"'
+check "dead rs3 leaves FWM 7" \
+	busywait $((BOUND_MS + SLACK_MS)) eval '[ "$(fwm_dests 7)" = 2 ]'
+check "IPv6 and marked traffic avoid the dead server" \
+	eval '! { http_hits "http://[$VIP6]/" 4; http_hits "http://$VIP4:81/" 4; } | grep -q rs3'
+nsx rs3 busybox httpd -p 80 -h "$WORK/www3"
+check "revived rs3 is back in the IPv6 service and FWM 7" \
+	busywait $((BOUND_MS + SLACK_MS)) eval 'has_dest "$v6svc" "[$(rs_ip6 3)]:80" && [ "$(fwm_dests 7)" = 3 ]'
+conf 3
+kill -HUP "$(halbd_pid)"
+check "SIGHUP without them: the IPv6 and fwmark services are removed" \
+	busywait 5000 eval '! list | grep -q "^FWM  7" && ! list | grep -qF "$v6svc"'
+nsx d nft delete table inet halbtest
 
 # --- halbctl realserver ------------------------------------------------------
 nsx rs1 "$HALBCTL" realserver up 203.0.113.60 2001:db8:100::60 > /dev/null
