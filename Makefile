@@ -3,8 +3,10 @@
 # halb top-level build.
 #   make              module (for KVER) and userspace tools
 #   make check        host unit tests, halbd tests, guest selftests on 6.1 and 6.12
-#   make fuzz         the netlink fuzzer in a guest, long (HALB_FUZZ_SECONDS per
-#                     kernel, default 600; HALB_FUZZ_SEED to replay a run)
+#   make fuzz         the userspace fuzz targets (HALB_USERFUZZ_SECONDS each,
+#                     default 300), then the netlink fuzzer in a guest
+#                     (HALB_FUZZ_SECONDS per kernel, default 600;
+#                     HALB_FUZZ_SEED to replay a run)
 #   make check-debug  KUnit + guest selftests + kmemleak on the debug kernel
 #                     (KASAN, lockdep...; built once from linux-source-6.12)
 #   make demo         the seed's cluster, live, narrated (in a guest)
@@ -92,8 +94,12 @@ bench-sched: kmod-all userspace
 # test_fuzz.sh alone, one kernel after the other: a root phase of
 # HALB_FUZZ_SECONDS, a user-namespace phase of a third of it, two refused
 # phases of a twelfth each (make check runs it with the default of 60 s).
+# Before it, the libFuzzer targets (config, advert, HTTP response, halbctl
+# arguments) for HALB_USERFUZZ_SECONDS each (make check: 20 s each).
 HALB_FUZZ_SECONDS ?= 600
+HALB_USERFUZZ_SECONDS ?= 300
 fuzz: all kmod-all
+	FUZZ_SECONDS=$(HALB_USERFUZZ_SECONDS) selftests/unit/halbd/run
 	@set -e; for k in $(TEST_KERNELS); do \
 		HALB_TESTS=test_fuzz.sh HALB_FUZZ_SECONDS=$(HALB_FUZZ_SECONDS) \
 		selftests/vm/run --kernel $$k --timeout $$(($(HALB_FUZZ_SECONDS) * 2 + 900)) \
