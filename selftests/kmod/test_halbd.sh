@@ -34,6 +34,16 @@ SLACK_MS=1500	# TCG: process start-up and scheduling
 
 [ -x "$HALBD" ] || { echo "1..0 # SKIP halbd not built"; exit 4; }
 
+tcp_check() {
+	cat <<EOF
+        TCP_CHECK {
+            connect_timeout $CONNECT_TIMEOUT
+            retry $RETRY
+            delay_before_retry 1
+        }
+EOF
+}
+
 # conf W3 [EXTRA80 [MORE]]: the configuration; W3 is rs3's weight on port 80,
 # MORE is appended (further virtual_server blocks)
 conf() {
@@ -72,11 +82,7 @@ EOF
 		cat <<EOF
     real_server 192.0.2.1$i 80 {
         weight $([ "$i" = 3 ] && echo "$w3" || echo 1)
-        TCP_CHECK {
-            connect_timeout $CONNECT_TIMEOUT
-            retry $RETRY
-            delay_before_retry 1
-        }
+$(tcp_check)
     }
 EOF
 	done
@@ -119,39 +125,23 @@ EOF
 
 # v6_fwm_conf: an IPv6 virtual server and a firewall-mark one, TCP_CHECK on each
 v6_fwm_conf() {
-	local i
-	echo "virtual_server $VIP6 80 {"
-	echo "    delay_loop $DELAY_LOOP"
-	echo "    lb_algo wlc"
-	echo "    lb_kind NAT"
-	for i in 1 2 3; do
-		cat <<EOF
-    real_server $(rs_ip6 "$i") 80 {
-        TCP_CHECK {
-            connect_timeout $CONNECT_TIMEOUT
-            retry $RETRY
-            delay_before_retry 1
-        }
-    }
-EOF
+	local i head
+	for head in "$VIP6 80" "fwmark 7"; do
+		echo "virtual_server $head {"
+		echo "    delay_loop $DELAY_LOOP"
+		echo "    lb_algo $([ "$head" = "fwmark 7" ] && echo rr || echo wlc)"
+		echo "    lb_kind NAT"
+		for i in 1 2 3; do
+			if [ "$head" = "fwmark 7" ]; then
+				echo "    real_server 192.0.2.1$i 80 {"
+			else
+				echo "    real_server $(rs_ip6 "$i") 80 {"
+			fi
+			tcp_check
+			echo "    }"
+		done
+		echo "}"
 	done
-	echo "}"
-	echo "virtual_server fwmark 7 {"
-	echo "    delay_loop $DELAY_LOOP"
-	echo "    lb_algo rr"
-	echo "    lb_kind NAT"
-	for i in 1 2 3; do
-		cat <<EOF
-    real_server 192.0.2.1$i 80 {
-        TCP_CHECK {
-            connect_timeout $CONNECT_TIMEOUT
-            retry $RETRY
-            delay_before_retry 1
-        }
-    }
-EOF
-	done
-	echo "}"
 }
 
 list() { adm halb -L -n; }
