@@ -92,6 +92,9 @@ check: all kmod-all
 bench: kmod-all userspace
 	selftests/bench/run
 
+# The benchmarks boot 6.12 only: build the module for that kernel alone.
+bench bench-sched: TEST_KERNELS = $(or $(BENCH_KERNEL),6.12)
+
 # Scheduling cost per new connection alone, halb beside IPVS, 10/100/1000 servers.
 bench-sched: kmod-all userspace
 	selftests/bench/run sched
