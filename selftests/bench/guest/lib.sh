@@ -133,7 +133,10 @@ per_packet() {
 		>/dev/null 2>&1
 	ns=$(pktgen "$dst" "$dport" "$PKTS" 198.51.100.2 198.51.100.2 10000 \
 		$((10000 + FLOWS)) 2>"$WORK/pktgen.log")
-	sed 's/^/# /' "$WORK/pktgen.log" >&2
+	# cross-check: pktgen's own elapsed time (the CPU never idles while
+	# it sends, so it should agree with the busy time within a tick)
+	sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' "$WORK/pktgen.log" |
+		awk -v p="$PKTS" -v b="$ns" '{ printf "#   pktgen elapsed %d, busy %d instructions/packet\n", $1 * 1000 / p, b / p }' >&2
 	echo $((ns / PKTS))
 }
 
