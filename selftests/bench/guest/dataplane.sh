@@ -27,7 +27,10 @@ setup() {
 	[ "$m" = FULLNAT ] && la="--laddr $LADDR"
 	# shellcheck disable=SC2086
 	adm "$be" -A -u $VIP4:$p -s rr $la &&
-	adm "$be" -a -u $VIP4:$p -r $RS1:53 ${OPT[$m]}
+	# DR and TUN cannot change the port: the real server takes the VIP's
+	local rs=$RS1:53
+	[ "$m" = DR ] || [ "$m" = TUN ] && rs=$RS1
+	adm "$be" -a -u $VIP4:$p -r $rs ${OPT[$m]}
 }
 
 for r in $(seq 1 "$ROUNDS"); do

@@ -22,12 +22,11 @@ comment $S "$CONNS sequential connections per figure from one client process, on
 # run ADDR: busy guest ns for CONNS connections to ADDR:80
 run() {
 	nsx c "$BIN/conntool" client "$1" 80 50 >/dev/null
-	nsx c bash -c '
-		busy() { awk "/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8 }" /proc/stat; }
+	nsx c bash -c "$BUSY_FNS"'
 		b0=$(busy)
 		'"$BIN"'/conntool client '"$1"' 80 '"$CONNS"' >&2
 		b1=$(busy)
-		echo $(( (b1 - b0) * '"$HZ_NS"' ))'
+		echo $((b1 - b0))'
 }
 
 for r in $(seq 1 "$ROUNDS"); do
