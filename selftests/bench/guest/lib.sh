@@ -102,7 +102,7 @@ backend() {
 #             (10 ms = 10M instructions): printed as a cross-check only.
 BUSY_FNS='
 busy() { awk "\$1 == \"cpu0\" { print \$8 }" /proc/schedstat; }
-busy_stat() { awk "/^cpu / { print (\$2 + \$3 + \$4 + \$7 + \$8) * 10000000 }" /proc/stat; }
+busy_stat() { awk "/^cpu / { printf \"%.0f\\n\", (\$2 + \$3 + \$4 + \$7 + \$8) * 10000000 }" /proc/stat; }
 '
 eval "$BUSY_FNS"
 [ "$(getconf CLK_TCK)" = 100 ] || echo "# warning: USER_HZ is not 100, busy_stat is off" >&2
