@@ -178,6 +178,8 @@ def plot(key, rs, outdir):
             ax.grid(True, alpha=0.3)
         axes[1].legend(fontsize=7, ncol=2)
     else:
+        # rows with a reference only: an absolute baseline would dwarf them
+        rs = [r for r in rs if r["f"]] or rs
         fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(rs)), 4.5))
         xs = range(len(rs))
         w = 0.38
