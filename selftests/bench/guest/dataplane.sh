@@ -3,7 +3,7 @@
 #
 # Stage "dataplane": per-packet cost of established flows.  BENCH_FLOWS UDP
 # flows (default 1000) are warmed (one connection each), then BENCH_PKTS
-# 64-byte packets (default 200000) are sent over them by pktgen; the figure
+# 64-byte packets (default 50000) are sent over them by pktgen; the figure
 # is busy guest instructions per packet.  Each round measures plain IP
 # forwarding through the director (no load balancer loaded), then IPVS DR,
 # NAT, TUN, then halb DR, NAT, TUN, FULLNAT, and reports each load balancer

@@ -134,7 +134,7 @@ pktgen() {
 }
 
 FLOWS=${BENCH_FLOWS:-1000}
-PKTS=${BENCH_PKTS:-200000}
+PKTS=${BENCH_PKTS:-50000}
 
 # per_packet DST DPORT: warm FLOWS flows (a connection each), then PKTS
 # packets over them; prints busy guest ns (instructions) per packet

@@ -13,7 +13,7 @@
 
 S=newconn
 SEC="New TCP connections (NAT, connect+request+close)"
-CONNS=${BENCH_CONNS:-3000}
+CONNS=${BENCH_CONNS:-1000}
 build_tools || exit 1
 bench_topo_up
 bench_header $S
