@@ -12,6 +12,7 @@
 #   BENCH_MEM_AT (default 100000) connections: all of the kernel's slab
 #   (/proc/meminfo Slab), and the backend's connection cache alone
 #   (ip_vs_conn, halb_conn).
+# BENCH_SCALE_BACKENDS (default "ipvs halb") picks the backends.
 # Rounds: BENCH_SCALE_ROUNDS (default 1: the 1M build-up is the costliest
 # part of make bench).
 . "$(dirname "$0")/lib.sh"
@@ -43,7 +44,7 @@ populate() {
 }
 
 for r in $(seq 1 "$ROUNDS"); do
-	for be in ipvs halb; do
+	for be in ${BENCH_SCALE_BACKENDS:-ipvs halb}; do
 		backend $be || continue
 		case $be in
 		ipvs) adm ipvs --set 0 0 3600; cache=ip_vs_conn ;;
