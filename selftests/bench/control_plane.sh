@@ -36,7 +36,8 @@
 #            big vs small is the series; goal flat<=1.10 (ratio = big/small).
 #
 # Environment: CP_SERVICES (10000), CP_RS (4), CP_ROUNDS (restore rounds per
-# tool, 5), CP_HUPS (SIGHUPs per table, 8), CP_SMALL (10).
+# tool, 5), CP_HUPS (SIGHUPs per table, 8), CP_SMALL (10); in the guest also
+# as HALB_CP_* (what vm/run passes in), CP_KERNEL (6.12) on the host.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -51,8 +52,12 @@ if [ ! -e /run/halb-vm/cmd ]; then
 	fi
 	mkdir -p "$out"
 	log=$(mktemp "${TMPDIR:-/tmp}/halb-bench-cp.XXXXXX")
+	# vm/run passes only HALB_* variables into the guest
+	for v in SERVICES RS ROUNDS HUPS SMALL; do
+		eval "[ -n \"\${CP_$v:-}\" ] && export HALB_CP_$v=\$CP_$v"
+	done
 	"$top/selftests/vm/run" --kernel "${CP_KERNEL:-6.12}" --icount --timeout "${CP_TIMEOUT:-5400}" \
-		-- "$here/control_plane.sh" | tee "$log" | grep -v '^@tsv '
+		-- "$here/control_plane.sh" | tee "$log" | grep --line-buffered -v '^@tsv '
 	rc=${PIPESTATUS[0]}
 	sed -n 's/^@tsv //p' "$log" | tr -d '\r' > "$out/$STAGE.tsv"
 	rm -f "$log"
@@ -64,11 +69,11 @@ if [ ! -e /run/halb-vm/cmd ]; then
 fi
 
 # --------------------------------------------------------------- guest side
-SERVICES=${CP_SERVICES:-10000}
-NRS=${CP_RS:-4}
-ROUNDS=${CP_ROUNDS:-5}
-HUPS=${CP_HUPS:-8}
-SMALL=${CP_SMALL:-10}
+SERVICES=${CP_SERVICES:-${HALB_CP_SERVICES:-10000}}
+NRS=${CP_RS:-${HALB_CP_RS:-4}}
+ROUNDS=${CP_ROUNDS:-${HALB_CP_ROUNDS:-5}}
+HUPS=${CP_HUPS:-${HALB_CP_HUPS:-8}}
+SMALL=${CP_SMALL:-${HALB_CP_SMALL:-10}}
 KO=$top/.build/$(uname -r)/kmod/halb.ko
 HALBCTL=$top/userspace/halbctl/halbctl
 HALBD=$top/userspace/halbd/halbd
@@ -88,6 +93,9 @@ cleanup() {
 	ip netns del "$NSB" 2>/dev/null
 	ip netns del "$NSS" 2>/dev/null
 	rm -rf "$WORK"
+	# the guest is thrown away: unloading is only tidiness, never wait on it
+	timeout 30 "$HALBCTL" -C 2>/dev/null
+	timeout 30 ipvsadm -C 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -111,7 +119,7 @@ ratio() { awk -v a="$(median <<<"$1")" -v b="$(median <<<"$2")" 'BEGIN { if (b >
 now_ns() { date +%s%N; }
 
 echo "# stage 6, control plane: kernel $(uname -r), $(nproc) CPU," \
-	"$(grep -q icount /proc/cmdline 2>/dev/null && echo icount || echo 'guest clock (icount unless run without --icount)')"
+	"guest clock (instructions when booted with vm/run --icount)"
 grep -qw 'slub_debug[^ ]*' /proc/cmdline &&
 	echo "# note: the guest booted with $(grep -o 'slub_debug=[^ ]*' /proc/cmdline): allocations cost more for both sides"
 
@@ -177,10 +185,10 @@ time_restore() {
 	case $1 in
 	halb)	"$HALBCTL" -C
 		t0=$(now_ns); "$HALBCTL" -R < "$WORK/rules"; rc=$?; t1=$(now_ns)
-		n=$("$HALBCTL" -L -n | grep -c '^  ->') ;;
+		n=$("$HALBCTL" -L -n | grep -c '^  -> [0-9]') ;;
 	ipvs)	ipvsadm -C
 		t0=$(now_ns); ipvsadm -R < "$WORK/rules"; rc=$?; t1=$(now_ns)
-		n=$(ipvsadm -L -n | grep -c '^  ->') ;;
+		n=$(ipvsadm -L -n | grep -c '^  -> [0-9]') ;;
 	esac
 	if [ "$rc" != 0 ] || [ "$n" != $((SERVICES * NRS)) ]; then
 		echo "# $1 -R: exit $rc, $n real servers in the table (want $((SERVICES * NRS)))" >&2
@@ -227,38 +235,42 @@ log_ms() {	# log_ms FILE FROM_LINE PATTERN: timestamp (ms) of the first match
 	tail -n +"$2" "$1" | grep -F -- "$3" | head -1 | awk '{ split($1, t, "."); printf "%d%03d\n", t[1], t[2] }'
 }
 
-# hup NS N W: set the weight, SIGHUP, wait; sets HUP_CPU_US and HUP_MS
+# hup NS N W: set the weight, SIGHUP, wait; sets HUP_CPU_US and HUP_MS.
+# The wait is a "tail -f" (inotify) blocked on halbd's log, so nothing else
+# runs on the one vCPU while halbd reloads: no polling.
 hup() {
-	local ns=$1 n=$2 w=$3 pid from c0 c1 t0 te tw i
+	local ns=$1 n=$2 w=$3 pid from c0 c1 t0 te tw fd tpid line got=0
 	pid=$(eval echo "\$pid_$ns")
 	# the one line: first real server of the first service, weight 1 <-> 2
 	sed -i "0,/        weight [0-9]*/s//        weight $w/" "$WORK/$ns.conf"
 	from=$(($(wc -l < "$WORK/$ns.log") + 1))
-	sync
+	exec {fd}< <(exec tail -n +"$from" -f "$WORK/$ns.log")
+	tpid=$!
+	sleep 0.5	# tail settled (idle: free under icount)
 	c0=$(sched_ns "$pid")
 	t0=$(now_ns)
 	kill -HUP "$pid"
-	for i in $(seq 1 6000); do
-		sleep 0.1
-		grep -q "reload done" <(tail -n +"$from" "$WORK/$ns.log") &&
-			grep -q "real server .* weight $w" <(tail -n +"$from" "$WORK/$ns.log") && break
+	while read -r -t 1200 -u "$fd" line; do
+		case $line in *"reload done"*) got=1; break ;; esac
 	done
+	kill "$tpid" 2>/dev/null
+	exec {fd}<&-
 	c1=$(sched_ns "$pid")
+	[ "$got" = 1 ] || { echo "# $ns: no 'reload done' in halbd's log"; return 1; }
 	te=$(log_ms "$WORK/$ns.log" "$from" "reload done")
 	tw=$(log_ms "$WORK/$ns.log" "$from" "weight $w")
-	[ -n "$te" ] && [ -n "$tw" ] || { echo "# $ns: no reload done / weight line"; return 1; }
+	[ -n "$te" ] && [ -n "$tw" ] || { echo "# $ns: no weight line in halbd's log"; return 1; }
 	[ "$tw" -gt "$te" ] && te=$tw
 	HUP_CPU_US=$(awk -v d=$((c1 - c0)) 'BEGIN { printf "%.1f", d / 1e3 }')
 	HUP_MS=$((te - t0 / 1000000))
-	# halbd's netlink change: it must be exactly the one real server
 	return 0
 }
 
 big_cpu="" small_cpu="" big_ms="" small_ms=""
 HALBD_PIDS=
 if start_halbd "$NSB" "$SERVICES" && start_halbd "$NSS" "$SMALL"; then
-	nb=$(ip netns exec "$NSB" "$HALBCTL" -L -n | grep -c '^  ->')
-	ns_=$(ip netns exec "$NSS" "$HALBCTL" -L -n | grep -c '^  ->')
+	nb=$(ip netns exec "$NSB" "$HALBCTL" -L -n | grep -c '^  -> [0-9]')
+	ns_=$(ip netns exec "$NSS" "$HALBCTL" -L -n | grep -c '^  -> [0-9]')
 	echo "# halbd up: $nb real servers in the big table, $ns_ in the small one"
 	w=1
 	for r in $(seq 1 "$HUPS"); do
@@ -298,5 +310,5 @@ echo "== control plane summary =="
 summary "restore ${SERVICES}x${NRS}: halbctl -R vs ipvsadm -R" ms "$halb_s" "$ipvs_s" "ratio<=0.1"
 summary "halbd SIGHUP, CPU: ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" us "$big_cpu" "$small_cpu" "flat<=1.10"
 summary "halbd SIGHUP, signal->applied: ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" ms "$big_ms" "$small_ms" "flat<=1.10"
-rmmod halb 2>/dev/null
+echo "# done; cleaning up"
 exit 0
