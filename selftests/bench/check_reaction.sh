@@ -47,6 +47,8 @@
 # The expected window: the next check (within delay_loop) fails, one retry
 # delay_before_retry later fails too: 1-2 s after the kill.  Goal ratio<=1.0.
 set -u
+# One compound command, parsed before it runs (safe against edits mid-run).
+{
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 STAGE=check_reaction
@@ -195,11 +197,13 @@ mkdir -p "$dir/www"
 echo "halb health page" > "$dir/www/health"
 
 listening() { ip netns exec "$(ns "$1-s")" ss -Hltn 'sport = :80' | grep -q .; }
-httpd_start() {	# httpd_start IMPL
-	ip netns exec "$(ns "$1-s")" busybox httpd -f -p 192.0.2.2:80 -h "$dir/www" > /dev/null 2>&1 &
-	spid[$1]=$!
+httpd_start() {	# httpd_start IMPL: not a job of this shell (no "Killed" notes)
+	( ip netns exec "$(ns "$1-s")" busybox httpd -f -p 192.0.2.2:80 -h "$dir/www" \
+		> /dev/null 2>&1 & echo $! > "$dir/httpd.$1" )
+	spid[$1]=$(cat "$dir/httpd.$1")
 	busywait 5000 listening "$1"
 }
+dead() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null); [ -z "$s" ] || [[ $s == Z* ]]; }
 
 # notify.sh IMPL up|down: one line, the script's own clock, no fork
 printf '#!/bin/bash\necho "$EPOCHREALTIME $2" >> "%s/notify.$1"\n' "$dir" > "$dir/notify.sh"
@@ -294,7 +298,7 @@ one() {
 	sleep "$d"
 	t_kill=$EPOCHREALTIME
 	kill -9 "${spid[$i]}"
-	{ wait "${spid[$i]}"; } 2>/dev/null
+	busywait 2000 dead "${spid[$i]}"
 	if ! busywait 10000 eval "[ \$(count '$nf' ' down\$') -gt $n_down ] &&
 			[ \$(count '$lg' '$re') -gt $n_rm ]"; then
 		echo "- no-down"
@@ -357,7 +361,6 @@ for chk in $CHECKS; do
 	for i in $impls; do
 		stop "$i"
 		kill -9 "${spid[$i]}" 2>/dev/null
-		{ wait "${spid[$i]}"; } 2>/dev/null
 	done
 	row "# $chk: halbd's own log stamps for the same removals (ms): $(echo ${O[h]:-})${bad:+; failed repetitions:$bad}"
 	row check_reaction "$chk: httpd killed -> removal logged" ms "$(echo ${L[h]:-})" keepalived "$(echo ${L[k]:-})" "ratio<=1.0"
@@ -383,3 +386,4 @@ if [ -n "${standalone:-}" ]; then
 	cat "$tsv"
 fi
 exit 0
+}

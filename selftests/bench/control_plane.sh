@@ -36,9 +36,12 @@
 #            big vs small is the series; goal flat<=1.10 (ratio = big/small).
 #
 # Environment: CP_SERVICES (10000), CP_RS (4), CP_ROUNDS (restore rounds per
-# tool, 5), CP_HUPS (SIGHUPs per table, 8), CP_SMALL (10); in the guest also
+# tool, 3), CP_HUPS (SIGHUPs per table, 5), CP_SMALL (10); in the guest also
 # as HALB_CP_* (what vm/run passes in), CP_KERNEL (6.12) on the host.
 set -u
+# The whole script is one compound command, parsed before it runs: editing
+# the file while a (long) run reads it over 9p cannot derail that run.
+{
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 STAGE=control_plane
@@ -71,8 +74,8 @@ fi
 # --------------------------------------------------------------- guest side
 SERVICES=${CP_SERVICES:-${HALB_CP_SERVICES:-10000}}
 NRS=${CP_RS:-${HALB_CP_RS:-4}}
-ROUNDS=${CP_ROUNDS:-${HALB_CP_ROUNDS:-5}}
-HUPS=${CP_HUPS:-${HALB_CP_HUPS:-8}}
+ROUNDS=${CP_ROUNDS:-${HALB_CP_ROUNDS:-3}}
+HUPS=${CP_HUPS:-${HALB_CP_HUPS:-5}}
 SMALL=${CP_SMALL:-${HALB_CP_SMALL:-10}}
 KO=$top/.build/$(uname -r)/kmod/halb.ko
 HALBCTL=$top/userspace/halbctl/halbctl
@@ -178,6 +181,9 @@ gen_rules "$SERVICES" > "$WORK/rules"
 lines=$(wc -l < "$WORK/rules")
 echo "# rule text: $lines lines ($SERVICES services x $NRS real servers), $(wc -c < "$WORK/rules") bytes"
 
+row "# stage 6 control plane, guest $(uname -r), under vm/run --icount (guest ns = instructions), $SERVICES services x $NRS real servers"
+row "# restore: guest ms for the whole restore into an empty table; reload: SIGHUP with one real server's weight changed"
+
 # --- restore: halbctl -R vs ipvsadm -R --------------------------------------
 # time_restore TOOL: load the rules into an empty table, print guest ms
 time_restore() {
@@ -208,6 +214,7 @@ if [ "$have_ipvs" = 1 ]; then
 	done
 	"$HALBCTL" -C; ipvsadm -C
 fi
+row control_plane "restore ${SERVICES}x${NRS} (halbctl -R vs ipvsadm -R)" ms "${halb_s% }" "ipvsadm -R" "${ipvs_s% }" "ratio<=0.1"
 
 # --- halbd: SIGHUP with one weight changed, big table vs small --------------
 # start_halbd NS N: its config, its netns, wait for "halbd started"
@@ -292,9 +299,6 @@ wait 2>/dev/null
 HALBD_PIDS=
 
 # --- rows and summary ---------------------------------------------------------
-row "# stage 6 control plane, guest $(uname -r), icount (guest ns = instructions), $SERVICES services x $NRS real servers"
-row "# restore: guest ms for the whole restore into an empty table; reload: SIGHUP with one real server's weight changed"
-row control_plane "restore ${SERVICES}x${NRS} (halbctl -R vs ipvsadm -R)" ms "${halb_s% }" "ipvsadm -R" "${ipvs_s% }" "ratio<=0.1"
 row control_plane "halbd SIGHUP one weight change: halbd CPU, ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" us \
 	"${big_cpu% }" "halbd ${SMALL}x${NRS}" "${small_cpu% }" "flat<=1.10"
 row control_plane "halbd SIGHUP one weight change: signal to applied (log), ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" ms \
@@ -312,3 +316,4 @@ summary "halbd SIGHUP, CPU: ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" us "$big_cpu"
 summary "halbd SIGHUP, signal->applied: ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" ms "$big_ms" "$small_ms" "flat<=1.10"
 echo "# done; cleaning up"
 exit 0
+}

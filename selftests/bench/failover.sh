@@ -50,6 +50,8 @@
 # The host is shared (2 CPUs, other jobs, QEMU guests): real-time figures
 # are noisy; min/median/max and the load average are printed.
 set -u
+# One compound command, parsed before it runs (safe against edits mid-run).
+{
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 STAGE=failover
@@ -306,3 +308,4 @@ if [ -n "${standalone:-}" ]; then
 	cat "$tsv"
 fi
 exit 0
+}
