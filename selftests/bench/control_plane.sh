@@ -37,7 +37,8 @@
 #            big vs small is the series; goal flat<=1.10 (ratio = big/small).
 #
 # Environment: CP_SERVICES (10000), CP_RS (4), CP_ROUNDS (restore rounds per
-# tool, 3), CP_HUPS (SIGHUPs per table, 5), CP_SMALL (10); in the guest also
+# tool, 3), CP_HUPS (SIGHUPs per table, 5), CP_SMALL (10), CP_PARTS ("restore
+# reload": which measurements; two guests can run one each); in the guest also
 # as HALB_CP_* (what vm/run passes in), CP_KERNEL (6.12) on the host.
 set -u
 # The whole script is one compound command, parsed before it runs: editing
@@ -57,7 +58,7 @@ if [ ! -e /run/halb-vm/cmd ]; then
 	mkdir -p "$out"
 	log=$(mktemp "${TMPDIR:-/tmp}/halb-bench-cp.XXXXXX")
 	# vm/run passes only HALB_* variables into the guest
-	for v in SERVICES RS ROUNDS HUPS SMALL; do
+	for v in SERVICES RS ROUNDS HUPS SMALL PARTS; do
 		eval "[ -n \"\${CP_$v:-}\" ] && export HALB_CP_$v=\$CP_$v"
 	done
 	"$top/selftests/vm/run" --kernel "${CP_KERNEL:-6.12}" --icount --timeout "${CP_TIMEOUT:-5400}" \
@@ -85,6 +86,7 @@ NRS=${CP_RS:-${HALB_CP_RS:-4}}
 ROUNDS=${CP_ROUNDS:-${HALB_CP_ROUNDS:-3}}
 HUPS=${CP_HUPS:-${HALB_CP_HUPS:-5}}
 SMALL=${CP_SMALL:-${HALB_CP_SMALL:-10}}
+PARTS=${CP_PARTS:-${HALB_CP_PARTS:-restore reload}}
 KO=$top/.build/$(uname -r)/kmod/halb.ko
 HALBCTL=$top/userspace/halbctl/halbctl
 HALBD=$top/userspace/halbd/halbd
@@ -185,9 +187,11 @@ gen_conf() {	# gen_conf N W
 	}'
 }
 
-gen_rules "$SERVICES" > "$WORK/rules"
-lines=$(wc -l < "$WORK/rules")
-echo "# rule text: $lines lines ($SERVICES services x $NRS real servers), $(wc -c < "$WORK/rules") bytes"
+if [[ " $PARTS " == *" restore "* ]]; then
+	gen_rules "$SERVICES" > "$WORK/rules"
+	lines=$(wc -l < "$WORK/rules")
+	echo "# rule text: $lines lines ($SERVICES services x $NRS real servers), $(wc -c < "$WORK/rules") bytes"
+fi
 
 row "# stage 6 control plane, guest $(uname -r), under vm/run --icount (guest ns = instructions), $SERVICES services x $NRS real servers"
 row "# restore: guest CPU ms (busy, idle excluded) for the whole restore into an empty table; reload: SIGHUP with one real server's weight changed"
@@ -220,12 +224,13 @@ time_restore() {
 }
 
 # binaries and the rule text in the page cache first (no 9p reads inside)
-cat "$HALBCTL" "$(command -v ipvsadm)" "$WORK/rules" > /dev/null
+cat "$HALBCTL" "$(command -v ipvsadm)" "$HALBD" > /dev/null
+[ -f "$WORK/rules" ] && cat "$WORK/rules" > /dev/null
 "$HALBCTL" -L -n > /dev/null 2>&1
 ipvsadm -L -n > /dev/null 2>&1
 
 halb_s="" ipvs_s=""
-if [ "$have_ipvs" = 1 ]; then
+if [ "$have_ipvs" = 1 ] && [[ " $PARTS " == *" restore "* ]]; then
 	for r in $(seq 1 "$ROUNDS"); do
 		for tool in halb ipvs; do
 			v=$(time_restore $tool) || continue
@@ -235,7 +240,8 @@ if [ "$have_ipvs" = 1 ]; then
 	done
 	"$HALBCTL" -C; ipvsadm -C
 fi
-row control_plane "restore ${SERVICES}x${NRS} (halbctl -R vs ipvsadm -R)" ms "${halb_s% }" "ipvsadm -R" "${ipvs_s% }" "ratio<=0.1"
+[[ " $PARTS " == *" restore "* ]] &&
+	row control_plane "restore ${SERVICES}x${NRS} (halbctl -R vs ipvsadm -R)" ms "${halb_s% }" "ipvsadm -R" "${ipvs_s% }" "ratio<=0.1"
 
 # --- halbd: SIGHUP with one weight changed, big table vs small --------------
 # start_halbd NS N: its config, its netns, wait for "halbd started"
@@ -300,7 +306,7 @@ hup() {
 
 big_cpu="" small_cpu="" big_ms="" small_ms=""
 HALBD_PIDS=
-if start_halbd "$NSB" "$SERVICES" && start_halbd "$NSS" "$SMALL"; then
+if [[ " $PARTS " == *" reload "* ]] && start_halbd "$NSB" "$SERVICES" && start_halbd "$NSS" "$SMALL"; then
 	nb=$(ip netns exec "$NSB" "$HALBCTL" -L -n | grep -c '^  -> [0-9]')
 	ns_=$(ip netns exec "$NSS" "$HALBCTL" -L -n | grep -c '^  -> [0-9]')
 	echo "# halbd up: $nb real servers in the big table, $ns_ in the small one"
@@ -324,9 +330,9 @@ wait 2>/dev/null
 HALBD_PIDS=
 
 # --- rows and summary ---------------------------------------------------------
-row control_plane "halbd SIGHUP one weight change: halbd CPU, ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" us \
+[[ " $PARTS " == *" reload "* ]] && row control_plane "halbd SIGHUP one weight change: halbd CPU, ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" us \
 	"${big_cpu% }" "halbd ${SMALL}x${NRS}" "${small_cpu% }" "flat<=1.10"
-row control_plane "halbd SIGHUP one weight change: log reloading to applied, ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" ms \
+[[ " $PARTS " == *" reload "* ]] && row control_plane "halbd SIGHUP one weight change: log reloading to applied, ${SERVICES}x${NRS} vs ${SMALL}x${NRS}" ms \
 	"${big_ms% }" "halbd ${SMALL}x${NRS}" "${small_ms% }" "flat<=1.10"
 
 summary() {	# summary LABEL UNIT HALB REF GOAL
