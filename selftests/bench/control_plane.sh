@@ -63,7 +63,9 @@ if [ ! -e /run/halb-vm/cmd ]; then
 		standalone=1
 	fi
 	mkdir -p "$out"
-	log=$(mktemp "${TMPDIR:-/tmp}/halb-bench-cp.XXXXXX")
+	# the guest's whole output stays beside the rows: a run stopped early
+	# still has its per-round lines there
+	log=$out/$STAGE.log
 	# vm/run passes only HALB_* variables into the guest
 	for v in SERVICES RS ROUNDS HUPS SMALL PARTS; do
 		eval "[ -n \"\${CP_$v:-}\" ] && export HALB_CP_$v=\$CP_$v"
@@ -79,7 +81,6 @@ if [ ! -e /run/halb-vm/cmd ]; then
 	rc=$?
 	trap - EXIT
 	sed -n 's/^@tsv //p' "$log" | tr -d '\r' > "$out/$STAGE.tsv"
-	rm -f "$log"
 	if [ -n "${standalone:-}" ]; then
 		echo "# $out/$STAGE.tsv:"
 		cat "$out/$STAGE.tsv"
