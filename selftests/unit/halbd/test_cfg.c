@@ -303,7 +303,7 @@ static void test_comments_and_quotes(void)
 		"vrrp_instance \"VI 1\" { # trailing\n"
 		"  interface eth0 ! bang comment\n"
 		"  virtual_router_id 9\n"
-		"  authentication {\n auth_type PASS\n auth_pass pa!ss\n }\n"
+		"  authentication {\n auth_type PASS\n auth_pass \"pa!ss\"\n }\n"
 		"  notify \"/bin/x \\\"q\\\"\" arg2\n"
 		"}\n");
 
@@ -311,9 +311,23 @@ static void test_comments_and_quotes(void)
 	if (!m)
 		return;
 	CHECK_STR(m->instances->name, "VI 1");
-	CHECK(!memcmp(m->instances->auth_pass, "pa!ss\0\0\0", 8));
+	CHECK(!memcmp(m->instances->auth_pass, "pa!ss\0\0\0", 8));	/* quoted: kept */
 	CHECK_STR(m->instances->notify.any, "\"/bin/x \\\"q\\\"\" arg2");
 	CHECK_EQ(nmsgs, 0);
+	cfg_model_free(m);
+	/* unquoted, '!' and '#' start a comment mid-word too, as keepalived reads it */
+	m = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 9\n"
+		  " authentication {\n auth_type AH\n auth_pass pa!ss\n }\n"
+		  " priority 10#0\n}\n");
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK(!memcmp(m->instances->auth_pass, "pa\0\0\0\0\0\0", 8));
+	CHECK_EQ(m->instances->priority, 10);
+	CHECK(msg_at("W", 6, "'!' starts a comment, as in keepalived: 'pa!...' is read as 'pa'"
+		     " (quote the word to keep the '!')"));
+	CHECK(msg_at("W", 8, "'#' starts a comment, as in keepalived: '10#...' is read as '10'"
+		     " (quote the word to keep the '#')"));
 	cfg_model_free(m);
 	m = parse("vrrp_instance X {\n interface \"eth0\n}\n");
 	CHECK(!m);
