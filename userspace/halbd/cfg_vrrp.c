@@ -453,10 +453,15 @@ static void check_instance(struct cfg_pctx *p, struct cfg_node *n, struct cfg_in
 		cfg_warn(p, n, "vrrp_instance %s: VRRPv3 has no authentication, ignored", vi->name);
 		vi->auth_type = CFG_AUTH_NONE;
 	}
-	if (vi->auth_type == CFG_AUTH_AH) {
-		cfg_warn(p, n, "vrrp_instance %s: auth_type AH is not implemented, "
-			 "running without authentication", vi->name);
-		vi->auth_type = CFG_AUTH_NONE;
+	if (vi->auth_type == CFG_AUTH_AH && vi->init_master && vi->priority != 255) {
+		/*
+		 * keepalived clears it too: a node that starts as master sends
+		 * sequence number 1, which the others drop as a replay.  As a
+		 * backup it first learns the master's number from its adverts.
+		 */
+		cfg_warn(p, n, "vrrp_instance %s: 'state MASTER' with auth_type AH starts as BACKUP,"
+			 " like keepalived, to learn the AH sequence number first", vi->name);
+		vi->init_master = false;
 	}
 	if (vi->nopreempt && vi->init_master)
 		cfg_warn(p, n, "vrrp_instance %s: nopreempt needs 'state BACKUP' to matter",

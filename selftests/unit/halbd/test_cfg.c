@@ -482,6 +482,39 @@ static void test_versions_and_intervals(void)
 	CHECK(!m);
 }
 
+static void test_auth_ah(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_instance A {\n state MASTER\n interface eth0\n virtual_router_id 1\n"
+		" authentication {\n auth_type AH\n auth_pass longer-than-8\n }\n}\n"
+		"vrrp_instance B {\n state BACKUP\n interface eth0\n virtual_router_id 2\n"
+		" authentication {\n auth_type ah\n auth_pass k\n }\n}\n"
+		"vrrp_instance C {\n state MASTER\n interface eth0\n virtual_router_id 3\n"
+		" priority 255\n authentication {\n auth_type AH\n auth_pass k\n }\n}\n");
+	struct cfg_instance *a, *b, *c;
+
+	CHECK(m);
+	if (!m)
+		return;
+	a = m->instances;
+	b = a->next;
+	c = b->next;
+	/* AH is kept (no "not implemented, without authentication" any more) */
+	CHECK_EQ(a->auth_type, CFG_AUTH_AH);
+	CHECK(!memcmp(a->auth_pass, "longer-t", 8));
+	CHECK(msg_at("W", 7, "auth_pass longer than 8 characters, truncated like keepalived"));
+	/* like keepalived, state MASTER gives way to learning the sequence number */
+	CHECK(!a->init_master);
+	CHECK(msg_at("W", 1, "vrrp_instance A: 'state MASTER' with auth_type AH starts as BACKUP,"
+		     " like keepalived, to learn the AH sequence number first"));
+	CHECK_EQ(b->auth_type, CFG_AUTH_AH);
+	CHECK(!memcmp(b->auth_pass, "k\0\0\0\0\0\0\0", 8));	/* NUL padded: the HMAC key */
+	/* the address owner is master at once anyway: nothing to warn about */
+	CHECK(c->init_master);
+	CHECK_EQ(m->nwarnings, 2);
+	cfg_model_free(m);
+}
+
 static void test_model_equal_for_reload(void)
 {
 	struct cfg_model *a = parse(seed), *b = parse(seed);
@@ -513,6 +546,7 @@ int main(void)
 	RUN(test_errors_name_file_and_line);
 	RUN(test_unknown_keywords_warn);
 	RUN(test_versions_and_intervals);
+	RUN(test_auth_ah);
 	RUN(test_model_equal_for_reload);
 	reset_msgs();
 	if (!getenv("UT_KEEP")) {
