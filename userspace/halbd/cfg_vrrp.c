@@ -438,6 +438,14 @@ static void check_instance(struct cfg_pctx *p, struct cfg_node *n, struct cfg_in
 		if (vi->peers[i].family != fam)
 			cfg_err(p, n, "vrrp_instance %s: unicast_peer family differs from the VIPs",
 				vi->name);
+	for (int i = 0; i < vi->npeers && fam == AF_INET6 && !vi->unicast_src.family; i++)
+		if (vi->peers[i].family == AF_INET6 && !IN6_IS_ADDR_LINKLOCAL(&vi->peers[i].v6)) {
+			/* peers check the source: a link-local one is in no peer list */
+			cfg_warn(p, n, "vrrp_instance %s: IPv6 unicast_peer without unicast_src_ip:"
+				 " adverts go out from the link-local address, which peers"
+				 " listing global addresses drop", vi->name);
+			break;
+		}
 	version = cfg_instance_version(p->m, vi);
 	if (fam == AF_INET6 && vi->version == 2)
 		cfg_warn(p, n, "vrrp_instance %s: VRRPv2 has no IPv6, using version 3", vi->name);

@@ -515,6 +515,41 @@ static void test_auth_ah(void)
 	cfg_model_free(m);
 }
 
+static void test_ipv6_unicast(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		" unicast_src_ip 2001:db8::1\n unicast_peer {\n 2001:db8::2\n 2001:db8::3\n }\n"
+		" virtual_ipaddress {\n 2001:db8::100/64\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		" unicast_peer {\n 2001:db8::2\n }\n"
+		" virtual_ipaddress {\n 2001:db8::101\n }\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n"
+		" unicast_peer {\n fe80::2\n }\n"
+		" virtual_ipaddress {\n 2001:db8::102\n }\n}\n");
+	struct cfg_instance *a;
+
+	CHECK(m);
+	if (!m)
+		return;
+	a = m->instances;
+	CHECK_EQ(a->family, AF_INET6);
+	CHECK_EQ(cfg_instance_version(m, a), 3);
+	CHECK(addr_is(&a->unicast_src, "2001:db8::1"));
+	CHECK_EQ(a->npeers, 2);
+	CHECK(addr_is(&a->peers[1], "2001:db8::3"));
+	/* without a source the link-local one goes out: fine for link-local peers only */
+	CHECK(msg_at("W", 13, "vrrp_instance B: IPv6 unicast_peer without unicast_src_ip: adverts go"
+		     " out from the link-local address, which peers listing global addresses drop"));
+	CHECK_EQ(m->nwarnings, 1);
+	cfg_model_free(m);
+	/* families do not mix */
+	m = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		  " unicast_src_ip 192.0.2.1\n virtual_ipaddress {\n 2001:db8::100\n }\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 1, "vrrp_instance A: unicast_src_ip family differs from the VIPs"));
+}
+
 static void test_model_equal_for_reload(void)
 {
 	struct cfg_model *a = parse(seed), *b = parse(seed);
@@ -547,6 +582,7 @@ int main(void)
 	RUN(test_unknown_keywords_warn);
 	RUN(test_versions_and_intervals);
 	RUN(test_auth_ah);
+	RUN(test_ipv6_unicast);
 	RUN(test_model_equal_for_reload);
 	reset_msgs();
 	if (!getenv("UT_KEEP")) {
