@@ -217,11 +217,15 @@ static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *fi
 				return -1;
 			}
 			/* surprising enough to say so; the comment is skipped next round */
-			if (i < len && (buf[i] == '#' || buf[i] == '!'))
+			if (i < len && (buf[i] == '#' || buf[i] == '!')) {
+				int wl = (int)(i - s);
+				char cc = buf[i];
+
 				cfg_diagf(lx->d, false, file, line,
-					  "'%c' starts a comment, as in keepalived: '%.*s%c...' is read"
-					  " as '%.*s' (quote the word to keep the '%c')", buf[i],
-					  (int)(i - s), &buf[s], buf[i], (int)(i - s), &buf[s], buf[i]);
+					  "'%c' starts a comment, as in keepalived: '%.*s%c...'"
+					  " is read as '%.*s' (quote the word to keep the '%c')",
+					  cc, wl, &buf[s], cc, wl, &buf[s], cc);
+			}
 			if (push_tok(lx, &buf[s], i - s, file, line, false, nl))
 				return -1;
 		}

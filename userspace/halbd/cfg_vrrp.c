@@ -467,8 +467,9 @@ static void check_instance(struct cfg_pctx *p, struct cfg_node *n, struct cfg_in
 		 * sequence number 1, which the others drop as a replay.  As a
 		 * backup it first learns the master's number from its adverts.
 		 */
-		cfg_warn(p, n, "vrrp_instance %s: 'state MASTER' with auth_type AH starts as BACKUP,"
-			 " like keepalived, to learn the AH sequence number first", vi->name);
+		cfg_warn(p, n, "vrrp_instance %s: 'state MASTER' with auth_type AH starts as"
+			 " BACKUP, like keepalived, to learn the AH sequence number first",
+			 vi->name);
 		vi->init_master = false;
 	}
 	if (vi->nopreempt && vi->init_master)

@@ -366,8 +366,10 @@ static void bind_interface(struct halbd_inst *in, uint64_t now)
 	else if (net_primary_addr(c->ifname, c->family, c->vips, c->nvips, &in->src))
 		memset(&in->src, 0, sizeof(in->src));
 	if (in->w.fd < 0) {
-		in->w.fd = vrrp_net_open(c->family, ifindex, c->ifname, c->npeers ? NULL : &in->mcast,
-					 c->auth_type == CFG_AUTH_AH ? VRRP_AH_PROTO : VRRP_PROTO);
+		int proto = c->auth_type == CFG_AUTH_AH ? VRRP_AH_PROTO : VRRP_PROTO;
+
+		in->w.fd = vrrp_net_open(c->family, ifindex, c->ifname,
+					 c->npeers ? NULL : &in->mcast, proto);
 		if (in->w.fd >= 0 && halbd_watch_add(in->d, &in->w, EPOLLIN)) {
 			close(in->w.fd);
 			in->w.fd = -1;
