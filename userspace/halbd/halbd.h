@@ -48,10 +48,14 @@ struct halbd_inst {
 	struct cfg_addr src;		/* our primary address, advert source */
 	struct cfg_addr mcast;
 	bool vips_up;
+	bool src_warned;		/* "no usable source address" logged */
 	bool link_fault, script_fault;
 	int if_delta, script_delta;
 	int garp_left;			/* rounds left in the current burst */
 	uint64_t garp_next, garp_second, garp_refresh;
+	uint32_t ah_seq;		/* AH: last sequence number sent or accepted */
+	bool ah_cycle;			/* AH: ah_seq reached VRRP_AH_SEQ_MAX */
+	uint16_t ip_id;			/* AH: IPv4 identification of the last advert */
 	uint64_t tx, rx, interval_mismatch;
 	uint64_t drops[VRRP_DROP__MAX];
 };
