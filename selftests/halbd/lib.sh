@@ -30,6 +30,17 @@ log() {
 	echo "# $*"
 }
 
+# build_halbd OUT LOG: halbd from userspace/, with ASan/UBSan unless NO_ASAN=1.
+build_halbd() {
+	local asan="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	[ -n "${NO_ASAN:-}" ] && asan=
+	# shellcheck disable=SC2046,SC2086
+	cc -O2 -g $asan -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I"$top/include" \
+		-I"$top/userspace" $(pkg-config --cflags libnl-route-3.0 libnl-genl-3.0) -o "$1" \
+		"$top"/userspace/halbd/*.c "$top"/userspace/common/*.c "$top"/userspace/lib/*.c \
+		$(pkg-config --libs libnl-route-3.0 libnl-genl-3.0 openssl) > "$2" 2>&1
+}
+
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
@@ -131,12 +142,14 @@ reap() {
 	{ wait "$watchdog"; } 2> /dev/null
 } 2> /dev/null
 
-# start_halbd NODE CONF: run halbd in the node's namespace, wait for its socket.
+# start_halbd NODE CONF [OPTION]...: run halbd in the node's namespace, wait
+# for its socket.
 start_halbd() {
 	local node=$1 conf=$2
+	shift 2
 	rm -f "$dir/$node.sock"
 	ip netns exec "$(ns "$node")" "$HALBD" -n -l -D -f "$conf" -p "$dir/$node.pid" \
-		--control "$dir/$node.sock" >> "$dir/$node.log" 2>&1 &
+		--control "$dir/$node.sock" "$@" >> "$dir/$node.log" 2>&1 &
 	local pid=$!
 	pids+=("$pid")
 	eval "pid_$node=$pid"
