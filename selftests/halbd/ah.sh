@@ -52,7 +52,8 @@ ah_cases() {
 	start_halbd n1 "$dir/ah1.conf"
 	start_halbd n2 "$dir/ah2.conf"
 	busywait 8000 eval 'state_is n1 VI_1 MASTER && has_vip n1 192.0.2.100 && state_is n2 VI_1 BACKUP' &&
-		holds 2000 eval 'no_vip n2 192.0.2.100 && [ "$(q n2 "i[\"VI_1\"][\"adverts_received\"]")" -gt 1 ]' &&
+		busywait 3000 eval '[ "$(q n2 "i[\"VI_1\"][\"adverts_received\"]")" -gt 1 ]' &&
+		holds 2000 eval 'no_vip n2 192.0.2.100 && state_is n1 VI_1 MASTER && state_is n2 VI_1 BACKUP' &&
 		[ "$(q n2 "sum(i['VI_1']['drops'].values())")" = 0 ]
 	rc=$?
 	[ $rc = 0 ] || ctl n2 | sed 's/^/# /'
