@@ -17,16 +17,16 @@
 #   ones, every byte checked                                    answers with the address
 #
 # (0) What halb costs a namespace that never uses it: HALB_CHURN_IDLE
-#     (default 16) bare namespaces made with halb unloaded, then loaded;
+#     (default 8) bare namespaces made with halb unloaded, then loaded;
 #     the difference per namespace is under 256 KiB (it was a megabyte:
 #     connection tables allocated for every namespace).
-# (a) HALB_CHURN_NETNS times (default 4): a director namespace nI is made
+# (a) HALB_CHURN_NETNS times (default 2): a director namespace nI is made
 #     and linked to c and f, given TCP services over IPv4 and IPv6, carries
 #     short and long-lived connections, and is deleted with the long-lived
 #     ones still open.  Then halb's slab caches (halb_conn, halb_dest,
 #     halb_service) are back at their baseline and the module's reference
 #     count is 0.
-# (b) HALB_CHURN_RELOADS times (default 3): rmmod halb while connections
+# (b) HALB_CHURN_RELOADS times (default 2): rmmod halb while connections
 #     run and a connection dump loops against it, then insmod and restore
 #     the rules.  rmmod succeeds (or refuses cleanly and succeeds on a
 #     retry); every connection made while halb was loaded and configured
@@ -47,9 +47,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/stress_lib.sh"
 
-NIDLE=${HALB_CHURN_IDLE:-16}
-NNS=${HALB_CHURN_NETNS:-4}
-RELOADS=${HALB_CHURN_RELOADS:-3}
+NIDLE=${HALB_CHURN_IDLE:-8}
+NNS=${HALB_CHURN_NETNS:-2}
+RELOADS=${HALB_CHURN_RELOADS:-2}
 OPS=${HALB_CHURN_OPS:-1000}
 BATCH=${HALB_CHURN_BATCH:-40}
 SEED=${HALB_CHURN_SEED:-$$}
@@ -254,12 +254,16 @@ flowing() { [ "$(file_word "$WORK/status.c" long_reqs || echo 0)" -ge 4 ] &&
 check "traffic flows before the operations (long-lived flows on $S1, $S2)" poll 30 flowing
 
 RANDOM=$SEED
+# the farm's addresses, worked out once: a command substitution per
+# operation forks, and forks are slow under TCG
+FA=()
+for ((j = 1; j <= POOL + 2; j++)); do FA[j]=$(farm_addr "$j"); done
 declare -A W		# weight of each churned server present, by index
 adds=0 edits=0 dels=0 quiet=0
 : > "$WORK/windows.c"
 allowed() {
 	local j s="$S1 $S2"
-	for j in "${!W[@]}"; do [ "${W[$j]}" -gt 0 ] && s+=" $(farm_addr "$j")"; done
+	for j in "${!W[@]}"; do [ "${W[$j]}" -gt 0 ] && s+=" ${FA[$j]}"; done
 	echo "$s"
 }
 t_end=$(now_us)
@@ -269,7 +273,7 @@ while [ "$done_ops" -lt "$OPS" ]; do
 	: > "$WORK/batch"
 	for ((k = 0; k < BATCH && done_ops < OPS; k++)); do
 		j=$((RANDOM % POOL + 3))
-		a="-t $VIP4:80 -r $(farm_addr "$j"):$FARM_PORT"
+		a="-t $VIP4:80 -r ${FA[$j]}:$FARM_PORT"
 		w=$((RANDOM % 4))
 		if [ -z "${W[$j]+x}" ]; then
 			echo "-a $a -m -w $w" >> "$WORK/batch"
@@ -308,7 +312,7 @@ diag "(c): $adds adds, $edits weight edits, $dels removals in $(( $(wc -l < "$WO
 # the kernel's table against the model
 nsx d "$HALBCTL" -S -n | grep -- '^-a' | sed -E 's/.* -r ([0-9.]+):[0-9]+ .* -w ([0-9]+).*/\1 \2/' |
 	sort > "$WORK/kernel.c"
-{ echo "$S1 1"; echo "$S2 1"; for j in "${!W[@]}"; do echo "$(farm_addr "$j") ${W[$j]}"; done; } |
+{ echo "$S1 1"; echo "$S2 1"; for j in "${!W[@]}"; do echo "${FA[$j]} ${W[$j]}"; done; } |
 	sort > "$WORK/model.c"
 check "the kernel's real servers and weights match the model ($(wc -l < "$WORK/model.c") servers)" \
 	cmp -s "$WORK/kernel.c" "$WORK/model.c"

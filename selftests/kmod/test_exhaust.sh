@@ -26,14 +26,16 @@
 #
 # Knobs: HALB_EXHAUST_LIMIT (conn_max, default 1000), HALB_EXHAUST_FLOOD
 # (SYNs of the IPv4 flood, default 3 x the limit), HALB_EXHAUST_SYN_TIMEOUT
-# (tcp_timeout_syn_recv during the IPv4 flood, default 60 s as in IPVS;
-# the FULLNAT flood's entries get 30 s).
+# (tcp_timeout_syn_recv during the IPv4 flood, default 30 s so that the
+# test stays short; IPVS has 60), HALB_EXHAUST_FN_SYN_TIMEOUT (the same
+# for the FULLNAT flood, default 20 s).  Each is waited out once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/stress_lib.sh"
 
 LIMIT=${HALB_EXHAUST_LIMIT:-1000}
 FLOOD=${HALB_EXHAUST_FLOOD:-$((3 * LIMIT))}
-SYN_TMO=${HALB_EXHAUST_SYN_TIMEOUT:-60}
+SYN_TMO=${HALB_EXHAUST_SYN_TIMEOUT:-30}
+FN_SYN_TMO=${HALB_EXHAUST_FN_SYN_TIMEOUT:-20}
 FLOOD6=200
 FN_FLOOD=300 FN_PORTS=100
 LADDR=192.0.2.5
@@ -196,7 +198,7 @@ check "halb_conn back to $(slab halb_conn) objects (baseline $base + the downloa
 	conn_back
 
 # --- FULLNAT: more SYNs than local ports ----------------------------------------
-echo 30 > $P/tcp_timeout_syn_recv
+echo "$FN_SYN_TMO" > $P/tcp_timeout_syn_recv
 refused0=$(info_num conn_refused) exhausted0=$(info_num lport_exhausted)
 svc_stats d -t $VIP4:81
 c0=$SVC_CONNS d0=$SVC_DROPS
@@ -204,7 +206,7 @@ t0=$SECONDS
 nsx c "$BIN/loadtool" synflood $VIP4 81 198.51.100.128 100 $FN_FLOOD | sed 's/^/# /'
 info d
 cond=false
-{ [ "$(info_num lports_used)" = $FN_PORTS ] && [ $((SECONDS - t0)) -lt 30 ]; } && cond=true
+{ [ "$(info_num lports_used)" = $FN_PORTS ] && [ $((SECONDS - t0)) -lt "$FN_SYN_TMO" ]; } && cond=true
 check "FULLNAT flood: all $(info_num lports_used) ports of $FN_PORTS held" $cond
 seen81() { svc_stats d -t $VIP4:81 && [ $((SVC_CONNS - c0 + SVC_DROPS - d0)) -ge $FN_FLOOD ]; }
 poll 30 seen81
@@ -217,7 +219,7 @@ cond=false
 	[ "$(info_num conn_refused)" = "$refused0" ]; } && cond=true
 check "FULLNAT flood: refusals counted as port exhaustion ($exhausted0 -> $(info_num lport_exhausted)), not as the limit ($refused0 -> $(info_num conn_refused))" $cond
 
-check "FULLNAT flood's entries expired, every port given back" poll 60 drained
+check "FULLNAT flood's entries expired, every port given back" poll $((FN_SYN_TMO * 2 + 30)) drained
 out=$(nsx c "$BIN/loadtool" client --count 5 --workers 2 $VIP4 8080)
 check "new clients are served again ($(grep -o 'short_ok=[0-9]*' <<<"$out"))" \
 	grep -q 'short_ok=5 short_fail=0' <<<"$out"
