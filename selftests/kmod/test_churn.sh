@@ -32,7 +32,7 @@
 #     retry); every connection made while halb was loaded and configured
 #     completes.
 # (c) HALB_CHURN_OPS (default 1000) real-server adds, weight edits and
-#     removals, in batches of HALB_CHURN_BATCH (40) through "halbctl -R",
+#     removals, in batches of HALB_CHURN_BATCH (100) through "halbctl -R",
 #     on a wrr service carrying short connections and four long-lived ones:
 #     no connection set up between two batches reaches a server that was
 #     removed or has weight 0; every connection completes with every byte
@@ -51,7 +51,7 @@ NIDLE=${HALB_CHURN_IDLE:-8}
 NNS=${HALB_CHURN_NETNS:-2}
 RELOADS=${HALB_CHURN_RELOADS:-2}
 OPS=${HALB_CHURN_OPS:-1000}
-BATCH=${HALB_CHURN_BATCH:-40}
+BATCH=${HALB_CHURN_BATCH:-100}
 SEED=${HALB_CHURN_SEED:-$$}
 POOL=20			# real servers 3..22 are churned; 1 and 2 never
 P=/sys/module/halb/parameters
