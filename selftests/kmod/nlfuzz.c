@@ -1158,7 +1158,7 @@ static bool collect(int fd, struct pending *pd, int n, uint32_t sseq, bool *dump
 		left = (int)((deadline - now()) * 1000);
 		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
 			st.timeouts++;
-			failure("no reply within %.0f s (sync %s)", opt.timeout,
+			failure("no reply for %.0f s (sync %s)", opt.timeout,
 				sync_seen ? "seen" : "missing");
 			report_batch(pd, n);
 			return false;
@@ -1171,6 +1171,12 @@ static bool collect(int fd, struct pending *pd, int n, uint32_t sseq, bool *dump
 			report_batch(pd, n);
 			return false;
 		}
+		/*
+		 * The timeout is for a kernel that stops answering, not for a
+		 * slow one: a batch of full dumps on a loaded emulated guest may
+		 * take longer than it, reply after reply.
+		 */
+		deadline = now() + opt.timeout;
 		if (r > (ssize_t)sizeof(rbuf)) {
 			failure("reply of %zd bytes truncated", r);
 			r = sizeof(rbuf);

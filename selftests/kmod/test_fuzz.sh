@@ -107,12 +107,16 @@ tries() {
 
 # run_fuzz NAME EXPECT_RC CMD...: runs a fuzzer, shows its summary, checks rc
 run_fuzz() {
-	local name=$1 out=$WORK/fuzz.$1 rc
+	local name=$1 out=$WORK/fuzz.$1 rc seed first
 	shift
 	"$@" > "$out" 2>&1
 	rc=$?
 	grep -E '^# (nlfuzz|FAIL|  )' "$out" | head -n 120
-	check "$name: nlfuzz reports no failure (rc $rc)" [ "$rc" = 0 ]
+	# the seed and the first failure in the line itself, so a summary
+	# that keeps only the failing lines still says what to rerun
+	seed=$(sed -n 's/^# nlfuzz: seed \([0-9]*\),.*/\1/p' "$out" | head -n1)
+	first=$(grep -m1 '^# FAIL' "$out" | sed 's/^# FAIL/; first: FAIL/')
+	check "$name: nlfuzz reports no failure (rc $rc, seed $seed$first)" [ "$rc" = 0 ]
 	check "$name: sent $(msgs "$out") messages" [ "$(msgs "$out")" -gt 0 ]
 }
 msgs() { sed -n 's/.*: \([0-9]*\) messages in .*/\1/p' "$1" | tail -n1 | grep . || echo 0; }

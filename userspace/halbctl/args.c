@@ -26,6 +26,7 @@ enum {
 	TAG_THRESHOLDS,
 	TAG_NOSORT,
 	TAG_SORT,
+	TAG_NO_BATCH,
 	TAG_TUN_TYPE,
 	TAG_PERSISTCONN,
 	TAG_SCHED_FLAGS,
@@ -100,6 +101,7 @@ static const struct opt_def opt_defs[] = {
 	{ "no-standby",		0, ARG_NONE, TAG_NO_STANDBY },
 	{ "laddr",		0, ARG_REQ, TAG_LADDR },
 	{ "client-addr",	0, ARG_REQ, TAG_CLIENT_ADDR },
+	{ "no-batch",		0, ARG_NONE, TAG_NO_BATCH },
 	/* ipvsadm options halb has no counterpart for (yet) */
 	{ "pe",			0, ARG_REQ, TAG_UNSUPPORTED },
 	{ "timeout",		0, ARG_NONE, TAG_UNSUPPORTED },
@@ -138,7 +140,7 @@ static const char *const opt_names[HALBCTL_OPT_COUNT] = {
 	"weight", "u-threshold", "l-threshold", "stats", "rate",
 	"thresholds", "nosort", "exact", "json", "ipv6", "ops",
 	"sched-flags", "persistent-conn", "nodest-policy", "mh-size",
-	"standby", "laddr", "client-addr",
+	"standby", "laddr", "client-addr", "no-batch",
 };
 
 #define O(x)	HALBCTL_OPT_##x
@@ -170,7 +172,7 @@ static const struct {
 	[HALBCTL_CMD_EDIT_DEST]	= { O(SERVICE) | O(SERVER) | O(FORWARD) |
 				    O(WEIGHT) | O(UTHRESH) | O(LTHRESH) |
 				    O(IPV6), O(SERVICE) | O(SERVER) },
-	[HALBCTL_CMD_RESTORE]	= { 0, 0 },
+	[HALBCTL_CMD_RESTORE]	= { O(NO_BATCH), 0 },
 	[HALBCTL_CMD_SAVE]	= { O(NUMERIC), 0 },
 	[HALBCTL_CMD_ZERO]	= { O(SERVICE) | O(IPV6), 0 },
 	[HALBCTL_CMD_HELP]	= { ~0U, 0 },
@@ -622,6 +624,7 @@ static int handle_opt(struct parser *p, const struct opt_def *d,
 	case TAG_THRESHOLDS: return set_opt(p, O(THRESHOLDS));
 	case TAG_NOSORT: return set_opt(p, O(NOSORT));
 	case TAG_SORT: return 0;	/* ipvsadm: "does nothing" */
+	case TAG_NO_BATCH: return set_opt(p, O(NO_BATCH));
 	case TAG_TUN_TYPE:
 		/* ipvsadm -S writes "--tun-type ipip"; halb only has ipip */
 		if (strcmp(val, "ipip"))

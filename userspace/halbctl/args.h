@@ -60,7 +60,8 @@ enum halbctl_opt {
 	HALBCTL_OPT_STANDBY	= 1U << 23,
 	HALBCTL_OPT_LADDR	= 1U << 24,
 	HALBCTL_OPT_CLIENT_ADDR	= 1U << 25,
-	HALBCTL_OPT_COUNT	= 26,
+	HALBCTL_OPT_NO_BATCH	= 1U << 26,
+	HALBCTL_OPT_COUNT	= 27,
 };
 
 struct halbctl_args {

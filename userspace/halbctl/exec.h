@@ -5,6 +5,7 @@
 #ifndef HALBCTL_EXEC_H
 #define HALBCTL_EXEC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "halbctl/args.h"
@@ -21,10 +22,13 @@ int halbctl_exec(struct halb_handle *h, const struct halbctl_args *a);
 
 /**
  * halbctl_restore() - apply ipvsadm -S lines read from @in, one operation
- * per line, stopping at the first error.
+ * per line, stopping at the first error.  Nothing is applied unless every
+ * line parses.
+ * @batch: send the operations in batches (lines sent after a failing one
+ *         in its batch are applied, and named); else one at a time
  * Return: an exit code; errors are reported on stderr with the line number.
  */
-int halbctl_restore(struct halb_handle *h, FILE *in);
+int halbctl_restore(struct halb_handle *h, FILE *in, bool batch);
 
 /**
  * halbctl_report() - print "halbctl: [@where: ]<kernel message> (<strerror>)".

@@ -73,7 +73,8 @@ static int cmd_ipvsadm(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (a.cmd == HALBCTL_CMD_RESTORE) {
-		ret = halbctl_restore(h, stdin);
+		ret = halbctl_restore(h, stdin,
+				      !(a.opts & HALBCTL_OPT_NO_BATCH));
 	} else {
 		ret = halbctl_exec(h, &a);
 		if (ret) {

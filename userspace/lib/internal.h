@@ -14,10 +14,31 @@
 
 #define HALB_ERRMSG_MAX	256
 
+/*
+ * Pipelined writes (halb_batch_begin()): requests that expect only an ACK
+ * are packed into one buffer and sent together; their ACKs are matched to
+ * the caller's tags by sequence number.
+ */
+#define HALB_BATCH_WINDOW	128		/* requests per send */
+#define HALB_BATCH_BYTES	(48 * 1024)	/* bytes per send */
+
+struct halb_batch {
+	bool on;
+	unsigned long tag;		/* the caller's tag of the next request */
+	uint8_t *buf;			/* packed requests not yet sent */
+	uint8_t *rbuf;			/* for their ACKs */
+	size_t len;
+	uint32_t seq[HALB_BATCH_WINDOW];	/* in buf, in order */
+	unsigned long tags[HALB_BATCH_WINDOW];
+	unsigned int n;
+	struct halb_batch_result res;
+};
+
 struct halb_handle {
 	struct nl_sock *sk;
 	int family;
 	char errmsg[HALB_ERRMSG_MAX];
+	struct halb_batch batch;
 };
 
 /*
@@ -29,6 +50,19 @@ typedef int (*halb_reply_fn)(struct nlattr **tb, void *arg);
 struct nl_msg *halb_msg_new(struct halb_handle *h, uint8_t cmd, int flags);
 int halb_request(struct halb_handle *h, struct nl_msg *msg, bool dump,
 		 halb_reply_fn fn, void *arg);
+
+/*
+ * Batch mode: queue @msg and return 0, or return < 0 (an earlier request
+ * of the batch failed; @msg freed), or, for a request that expects data,
+ * send what is queued and return 1: the caller sends @msg itself.
+ */
+int halb_batch_queue(struct halb_handle *h, struct nl_msg *msg, bool dump,
+		     halb_reply_fn fn);
+/* Send what is queued and collect every ACK; the first error or 0. */
+int halb_batch_flush(struct halb_handle *h);
+/* The extended ACK message of an error reply, into h->errmsg. */
+void halb_copy_extack(struct halb_handle *h, const struct nlmsghdr *nlh,
+		      size_t off);
 
 /* Length-checked attribute readers: a wrong length reads as absent. */
 bool halb_nla_u8(const struct nlattr *a, uint8_t *v);

@@ -176,6 +176,31 @@ int halb_zero(struct halb_handle *h, const struct halb_service *key);
 const char *halb_fwd_name(uint8_t fwd);		/* "nat", "dr", ... */
 const char *halb_conn_state_name(uint8_t state);	/* "ESTABLISHED", ... */
 const char *halb_client_addr_name(uint8_t mode);	/* "none", "toa", "ppv2" */
+/*
+ * Batches: between halb_batch_begin() and halb_batch_end(), the calls that
+ * change the tables (add, edit, delete, flush, zero) return 0 at once and
+ * are sent many to a message buffer; their ACKs are read a buffer at a
+ * time.  A call that reads (get, list) first waits for everything queued.
+ * The kernel carries out each request in order and goes on after a failed
+ * one, so the result says which request failed first and how many after
+ * it were carried out all the same.  Tag each request with halb_batch_tag()
+ * (a line number, say) to tell them apart.  Once a request has failed,
+ * the calls that follow return its error and send nothing.
+ */
+struct halb_batch_result {
+	int err;			/* 0 or the first failure's -errno */
+	unsigned long failed_tag;	/* the tag of that request */
+	unsigned long done_after;	/* requests after it that succeeded */
+	unsigned long first_after_tag;	/* the first of those, and the last */
+	unsigned long last_after_tag;
+	unsigned long sent;		/* requests sent in the batch */
+};
+
+int halb_batch_begin(struct halb_handle *h);
+void halb_batch_tag(struct halb_handle *h, unsigned long tag);
+/* Sends what is queued, waits for every ACK, leaves batch mode. */
+int halb_batch_end(struct halb_handle *h, struct halb_batch_result *res);
+
 int halb_service_cmp(const struct halb_service *a,
 		     const struct halb_service *b);
 int halb_dest_cmp(const struct halb_dest *a, const struct halb_dest *b);

@@ -68,6 +68,8 @@ void halb_close(struct halb_handle *h)
 {
 	if (!h)
 		return;
+	free(h->batch.buf);
+	free(h->batch.rbuf);
 	nl_socket_free(h->sk);
 	free(h);
 }
@@ -108,8 +110,8 @@ struct req_ctx {
  * Extended ACK attributes follow the nlmsgerr header, and the echoed
  * request unless the kernel capped it.
  */
-static void copy_extack(struct halb_handle *h, const struct nlmsghdr *nlh,
-			size_t off)
+void halb_copy_extack(struct halb_handle *h, const struct nlmsghdr *nlh,
+		      size_t off)
 {
 	struct nlattr *a;
 	int rem;
@@ -138,7 +140,7 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	(void)nla;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	copy_extack(c->h, nlh, off);
+	halb_copy_extack(c->h, nlh, off);
 	c->err = e->error < 0 ? e->error : -EPROTO;
 	c->done = true;
 	return NL_STOP;
@@ -164,7 +166,7 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 		memcpy(&err, nlmsg_data(nlh), sizeof(err));
 		if (err < 0 && !c->err) {
 			c->err = err;
-			copy_extack(c->h, nlh, sizeof(int));
+			halb_copy_extack(c->h, nlh, sizeof(int));
 		}
 	}
 	c->done = true;
@@ -235,6 +237,12 @@ int halb_request(struct halb_handle *h, struct nl_msg *msg, bool dump,
 	struct nl_cb *cb;
 	int ret;
 
+	if (h->batch.on) {
+		/* queued (0), failed (< 0), or flushed and to be sent now */
+		ret = halb_batch_queue(h, msg, dump, fn);
+		if (ret <= 0)
+			return ret;
+	}
 	h->errmsg[0] = '\0';
 	if (!dump)
 		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;

@@ -266,6 +266,33 @@ int halb_zero(struct halb_handle *h, const struct halb_service *key)
 	return key && !find_svc(key) ? -ESRCH : 0;
 }
 
+/*
+ * Batches: the fake carries out each request at once, so a batch fails at
+ * the line that failed, with nothing applied after it.
+ */
+static unsigned int fake_batches;
+
+int halb_batch_begin(struct halb_handle *h)
+{
+	(void)h;
+	fake_batches++;
+	return 0;
+}
+
+void halb_batch_tag(struct halb_handle *h, unsigned long tag)
+{
+	(void)h;
+	(void)tag;
+}
+
+int halb_batch_end(struct halb_handle *h, struct halb_batch_result *res)
+{
+	(void)h;
+	if (res)
+		memset(res, 0, sizeof(*res));
+	return 0;
+}
+
 /* Run one command line through parse + exec; its stdout in *out. */
 static int run_line(const char *line, char **out)
 {
@@ -290,6 +317,8 @@ static int run_line(const char *line, char **out)
 }
 
 /* halbctl -R with @text on stdin; its stderr in *errout. */
+static bool restore_batch = true;
+
 static int run_restore(const char *text, char **errout)
 {
 	FILE *in = fmemopen((void *)text, strlen(text), "r");
@@ -299,7 +328,7 @@ static int run_restore(const char *text, char **errout)
 
 	*errout = NULL;
 	stderr = open_memstream(errout, &len);
-	ret = halbctl_restore(NULL, in);
+	ret = halbctl_restore(NULL, in, restore_batch);
 	fclose(stderr);
 	stderr = saved;
 	fclose(in);
@@ -349,13 +378,21 @@ static void round_trip(const char *name)
 	free(got);
 }
 
-/* -R stops at the first bad line, names it, and sends nothing for it. */
-static void restore_errors(void)
+/*
+ * -R parses everything first: a bad line names itself and nothing at all
+ * is sent; a line the module refuses stops the restore there.  Both with
+ * and without batches.
+ */
+static void restore_errors(bool batch)
 {
+	const char *mode = batch ? "batched" : "--no-batch";
+	unsigned int batches = fake_batches;
 	char *err = NULL;
 	int ret;
 
+	restore_batch = batch;
 	fake_reset();
+	fake_changes = 0;
 	ret = run_restore("-A -f 1 -s rr\n"
 			  "-a -f 1 -r 198.51.100.2 -m\n"
 			  "# comment\n"
@@ -363,26 +400,31 @@ static void restore_errors(void)
 			  "-A -f 3\n", &err);
 	test_report(ret == HALBCTL_EXIT_USAGE && err &&
 		    !strcmp(err, "halbctl: line 4: invalid scheduler flag 'bogus' in '--sched-flags sh-port,bogus' (sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2)\n") &&
-		    fake_changes == 2 && n_fake == 1 && fake[0].n_dests == 1,
-		    "exec: -R usage error names line 4, nothing sent from it on");
+		    fake_changes == 0 && n_fake == 0,
+		    "exec: -R (%s) usage error names line 4, nothing at all sent", mode);
 	if (err && strstr(err, "line 4") == NULL)
 		printf("# %s", err);
 	free(err);
 
 	ret = run_restore("-A -u 192.0.2.1:53 -o --nodest-policy reset\n"
-			  "-A -f 1 -s wlc\n", &err);
+			  "-A -f 1 -s wlc\n"
+			  "-A -f 1 -s wlc\n"
+			  "-A -f 4 -s wlc\n", &err);
 	test_report(ret == HALBCTL_EXIT_FAIL && err &&
-		    !strcmp(err, "halbctl: line 2: File exists\n") &&
+		    !strcmp(err, "halbctl: line 3: File exists\n") &&
 		    n_fake == 2,
-		    "exec: -R module error names line 2");
+		    "exec: -R (%s) module error names line 3, stops there", mode);
 	free(err);
 
 	fake_changes = 0;
 	ret = run_restore("-A -t 192.0.2.9:80 --mh-size 251\n", &err);
 	test_report(ret == HALBCTL_EXIT_USAGE && fake_changes == 0 &&
 		    n_fake == 2,
-		    "exec: -R bad --mh-size sends nothing");
+		    "exec: -R (%s) bad --mh-size sends nothing", mode);
 	free(err);
+	test_report(fake_batches == batches + (batch ? 1 : 0),
+		    "exec: -R (%s) opened %s batch", mode, batch ? "one" : "no");
+	restore_batch = true;
 }
 
 /* -E keeps halb's standby unless told; --no-standby clears it. */
@@ -432,7 +474,7 @@ static void list_one(void)
 
 int exec_test_count(void)
 {
-	return 4 + 3 + 3 + 1;
+	return 4 + 4 + 4 + 3 + 1;
 }
 
 void exec_tests(void)
@@ -441,7 +483,8 @@ void exec_tests(void)
 	round_trip("save-fwm.txt");
 	round_trip("save-halb.txt");
 	round_trip("save-all.txt");
-	restore_errors();
+	restore_errors(true);
+	restore_errors(false);
 	edit_standby();
 	list_one();
 }
