@@ -36,9 +36,12 @@ file_word() {
 	return 1
 }
 
-# slab CACHE [FIELD]: objects in use (or FIELD) of a slab cache, 0 if none
+# slab CACHE [FIELD]: objects in use (or FIELD) of a slab cache, 0 if none.
+# The cache is shrunk first: a KASAN kernel keeps freed objects in its
+# quarantine, counted as in use, until then.
 slab() {
 	local v
+	{ echo 1 > "/sys/kernel/slab/$1/shrink"; } 2>/dev/null
 	{ read -r v _ < "/sys/kernel/slab/$1/${2:-objects}"; } 2>/dev/null || v=0
 	echo "$v"
 }
