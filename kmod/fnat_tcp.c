@@ -153,8 +153,13 @@ static int toa_add(struct sk_buff *skb, struct halb_conn *cp,
 
 	len = halb_toa_build(opt, READ_ONCE(toa_kind), cp->af == AF_INET6,
 			     &cp->caddr, (__force u16)cp->cport);
-	/* no room in the header, or in the path: this packet goes without */
-	if (hl + len > 60 || (!skb_is_gso(skb) && skb->len + len > mtu))
+	/*
+	 * No room in the header, or in the path (for a GSO packet: in its
+	 * segments, each of which gets the option): this one goes without.
+	 */
+	if (hl + len > 60 || mtu < len ||
+	    (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu - len) :
+			       skb->len + len > mtu))
 		return 0;
 	err = open_gap(skb, p, p->thoff + hl, len, full);
 	if (err)
