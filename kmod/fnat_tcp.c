@@ -258,6 +258,30 @@ int halb_fnat_tcp_in(struct sk_buff *skb, struct halb_conn *cp,
 	return 0;
 }
 
+/**
+ * halb_fnat_tcp_mtu - the MTU a client's packets must keep to
+ * @cp: the connection
+ * @mtu: of the path to the real server
+ *
+ * Until the server acknowledges data, TOA goes on every client packet
+ * with room for it, and a packet too big for the option goes without.  A
+ * client told the path MTU less the option's length leaves the room
+ * (IPv6: not below its minimum MTU).  PROXY v2's header goes on one
+ * segment only, which ppv2_in() checks on its own.
+ *
+ * Return: the MTU to hold the client's packets to, and to tell the client.
+ */
+unsigned int halb_fnat_tcp_mtu(const struct halb_conn *cp, unsigned int mtu)
+{
+	unsigned int floor = cp->af == AF_INET6 ? IPV6_MIN_MTU : 68, len;
+
+	if (cp->protocol != IPPROTO_TCP ||
+	    READ_ONCE(cp->caddr_mode) != HALB_CLIENT_ADDR_TOA || READ_ONCE(cp->toa_done))
+		return mtu;
+	len = cp->af == AF_INET6 ? HALB_TOA_LEN6 : HALB_TOA_LEN4;
+	return mtu >= floor + len ? mtu - len : min(mtu, floor);
+}
+
 struct opt_arg {
 	struct sk_buff *skb;
 	struct halb_conn *cp;

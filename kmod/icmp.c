@@ -75,7 +75,7 @@ struct icmp_xlate {
 	u32 (*seq_fn)(u32 seq, u32 isn, u32 delta);	/* quoted seq, or NULL */
 	u32 (*ack_fn)(u32 seq, u32 isn, u32 delta);	/* quoted ack, or NULL */
 	u32 isn, delta;
-	unsigned int mtu_less;
+	unsigned int mtu;			/* a new reported MTU, or 0 */
 };
 
 static bool is_error(u16 af, u8 type)
@@ -227,25 +227,29 @@ static __sum16 *quoted_check(struct sk_buff *skb, const struct halb_pkt *q)
 	return &((struct udphdr *)(skb->data + q->thoff))->check;
 }
 
-/* Lower the MTU an error reports by @less, not below the family's floor. */
-static void lower_mtu(struct sk_buff *skb, const struct icmp_err *e,
-		      unsigned int less)
+/* The MTU a "too big" error reports, or 0. */
+static unsigned int reported_mtu(struct sk_buff *skb, const struct icmp_err *e)
 {
-	if (!less || !is_too_big(e))
+	__be32 _mtu;
+	const __be32 *mtu;
+
+	if (!is_too_big(e))
+		return 0;
+	/* the same 4 bytes: IPv4 unused + next-hop MTU, ICMPv6 MTU */
+	mtu = skb_header_pointer(skb, e->icmp_off + 4, sizeof(_mtu), &_mtu);
+	if (!mtu)
+		return 0;
+	return e->inner.af == AF_INET ? ntohl(*mtu) & 0xffff : ntohl(*mtu);
+}
+
+static void put_mtu(struct sk_buff *skb, const struct icmp_err *e, unsigned int mtu)
+{
+	if (!mtu || !is_too_big(e))
 		return;
-	if (e->inner.af == AF_INET) {
-		struct icmphdr *ich = (struct icmphdr *)(skb->data + e->icmp_off);
-		unsigned int mtu = ntohs(ich->un.frag.mtu);
-
-		/* an old router may report none: the client works one out */
-		if (mtu)
-			ich->un.frag.mtu = htons(max(mtu - min(mtu, less), 68U));
-	} else {
-		struct icmp6hdr *ich = (struct icmp6hdr *)(skb->data + e->icmp_off);
-		u32 mtu = ntohl(ich->icmp6_mtu);
-
-		ich->icmp6_mtu = htonl(max(mtu - min(mtu, less), IPV6_MIN_MTU));
-	}
+	if (e->inner.af == AF_INET)
+		((struct icmphdr *)(skb->data + e->icmp_off))->un.frag.mtu = htons(mtu);
+	else
+		((struct icmp6hdr *)(skb->data + e->icmp_off))->icmp6_mtu = htonl(mtu);
 }
 
 /*
@@ -292,7 +296,7 @@ static int rewrite(struct sk_buff *skb, const struct icmp_err *e,
 	} else if (check && !*check) {
 		*check = CSUM_MANGLED_0;
 	}
-	lower_mtu(skb, e, x->mtu_less);
+	put_mtu(skb, e, x->mtu);
 
 	if (q->af == AF_INET) {
 		struct icmphdr *ich = (struct icmphdr *)(skb->data + e->icmp_off);
@@ -340,33 +344,27 @@ static u32 ppv2_delta(const struct halb_conn *cp)
 }
 
 /*
- * What halb may still add to a client's packet of @cp that the quoted one
- * (as the real server numbers it) stands for: TOA until the server's socket
- * is known to exist; the PROXY v2 header on the segment of the first byte.
+ * The MTU to tell the client of @cp when a request did not fit @mtu: less
+ * what halb may still add to its packets, as fnat_xmit() holds them to
+ * (TOA), or less the PROXY v2 header when the quoted segment (numbered as
+ * the server numbers it) carried it, the one with the first byte.
  */
-static unsigned int caddr_overhead(struct sk_buff *skb, const struct icmp_err *e,
-				   const struct halb_conn *cp)
+static unsigned int client_mtu(struct sk_buff *skb, const struct icmp_err *e,
+			       const struct halb_conn *cp, unsigned int mtu)
 {
-	bool v6 = cp->af == AF_INET6;
+	unsigned int floor = cp->af == AF_INET6 ? IPV6_MIN_MTU : 68, len;
 	__be32 _seq;
 	const __be32 *seq;
 
-	if (cp->protocol != IPPROTO_TCP)
-		return 0;
-	switch (READ_ONCE(cp->caddr_mode)) {
-	case HALB_CLIENT_ADDR_TOA:
-		if (READ_ONCE(cp->toa_done))
-			return 0;
-		return v6 ? HALB_TOA_LEN6 : HALB_TOA_LEN4;
-	case HALB_CLIENT_ADDR_PPV2:
-		seq = skb_header_pointer(skb, e->inner.thoff + offsetof(struct tcphdr, seq),
-					 sizeof(_seq), &_seq);
-		if (!seq || ntohl(*seq) != READ_ONCE(cp->isn) + 1)
-			return 0;
-		return v6 ? HALB_PPV2_LEN6 : HALB_PPV2_LEN4;
-	default:
-		return 0;
-	}
+	if (cp->protocol != IPPROTO_TCP ||
+	    READ_ONCE(cp->caddr_mode) != HALB_CLIENT_ADDR_PPV2)
+		return halb_fnat_tcp_mtu(cp, mtu);
+	seq = skb_header_pointer(skb, e->inner.thoff + offsetof(struct tcphdr, seq),
+				 sizeof(_seq), &_seq);
+	if (!seq || ntohl(*seq) != READ_ONCE(cp->isn) + 1)
+		return mtu;
+	len = cp->af == AF_INET6 ? HALB_PPV2_LEN6 : HALB_PPV2_LEN4;
+	return mtu >= floor + len ? mtu - len : min(mtu, floor);
 }
 
 /*
@@ -376,19 +374,15 @@ static unsigned int caddr_overhead(struct sk_buff *skb, const struct icmp_err *e
  */
 static void learn_pmtu(struct net *net, struct sk_buff *skb, const struct icmp_err *e)
 {
-	if (!is_too_big(e) || skb_ensure_writable(skb, skb->len))
+	unsigned int mtu = reported_mtu(skb, e);
+
+	if (!mtu || skb_ensure_writable(skb, skb->len))
 		return;
 	__skb_pull(skb, e->inner_off);
-	if (e->inner.af == AF_INET) {
-		struct icmphdr *ich = (struct icmphdr *)(skb->data - 8);
-
-		if (ich->un.frag.mtu)
-			ipv4_update_pmtu(skb, net, ntohs(ich->un.frag.mtu), 0, 0);
-	} else {
-		struct icmp6hdr *ich = (struct icmp6hdr *)(skb->data - 8);
-
-		ip6_update_pmtu(skb, net, ich->icmp6_mtu, 0, 0, sock_net_uid(net, NULL));
-	}
+	if (e->inner.af == AF_INET)
+		ipv4_update_pmtu(skb, net, mtu, 0, 0);
+	else
+		ip6_update_pmtu(skb, net, htonl(mtu), 0, 0, sock_net_uid(net, NULL));
 	__skb_push(skb, e->inner_off);
 }
 
@@ -401,6 +395,7 @@ static unsigned int fnat_to_client(struct halb_net *hn, struct sk_buff *skb,
 				   struct halb_conn *cp)
 {
 	struct icmp_xlate x;
+	unsigned int mtu;
 
 	xlate_init(&x, p, e);
 	x.osaddr = cp->vaddr;
@@ -414,7 +409,10 @@ static unsigned int fnat_to_client(struct halb_net *hn, struct sk_buff *skb,
 		x.isn = READ_ONCE(cp->isn);
 		x.seq_fn = halb_seq_to_client;
 	}
-	x.mtu_less = caddr_overhead(skb, e, cp);
+	mtu = reported_mtu(skb, e);
+	/* an old router may report none: the client works one out */
+	if (mtu)
+		x.mtu = client_mtu(skb, e, cp, mtu);
 	learn_pmtu(hn->net, skb, e);
 	halb_count_out(hn, cp, skb->len);
 	return xlate_send(hn, skb, e, &x);
