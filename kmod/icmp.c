@@ -23,9 +23,10 @@
  *    laddr:lport.  Sequence numbers that PROXY v2 shifted are shifted back
  *    as the receiver numbers them.  The MTU of a "fragmentation needed" /
  *    "packet too big" for a request is lowered by what halb may still add
- *    to the client's packets (TOA, the PROXY v2 header), and the director
- *    learns the path MTU towards the real server itself, so that it stops
- *    adding what no longer fits.
+ *    to the client's packets (TOA, the PROXY v2 header: the MTU the
+ *    director holds the client to, halb_fnat_tcp_mtu()), and the director
+ *    learns the path MTU towards the real server itself, so that its own
+ *    errors agree and it stops adding what no longer fits.
  *
  * The quoted TCP/UDP checksum, when the quote holds it, is updated for
  * every change (a checksum of a truncated packet, but the receiver may
@@ -344,30 +345,6 @@ static u32 ppv2_delta(const struct halb_conn *cp)
 }
 
 /*
- * The MTU to tell the client of @cp when a request did not fit @mtu: less
- * what halb may still add to its packets, as fnat_xmit() holds them to
- * (TOA), or less the PROXY v2 header when the quoted segment (numbered as
- * the server numbers it) carried it, the one with the first byte.
- */
-static unsigned int client_mtu(struct sk_buff *skb, const struct icmp_err *e,
-			       const struct halb_conn *cp, unsigned int mtu)
-{
-	unsigned int floor = cp->af == AF_INET6 ? IPV6_MIN_MTU : 68, len;
-	__be32 _seq;
-	const __be32 *seq;
-
-	if (cp->protocol != IPPROTO_TCP ||
-	    READ_ONCE(cp->caddr_mode) != HALB_CLIENT_ADDR_PPV2)
-		return halb_fnat_tcp_mtu(cp, mtu);
-	seq = skb_header_pointer(skb, e->inner.thoff + offsetof(struct tcphdr, seq),
-				 sizeof(_seq), &_seq);
-	if (!seq || ntohl(*seq) != READ_ONCE(cp->isn) + 1)
-		return mtu;
-	len = cp->af == AF_INET6 ? HALB_PPV2_LEN6 : HALB_PPV2_LEN4;
-	return mtu >= floor + len ? mtu - len : min(mtu, floor);
-}
-
-/*
  * The director learns a path MTU towards a real server from an error
  * about its own FULLNAT packet, as it would for a socket of its own: the
  * route code reads the quoted header at skb->data.
@@ -412,7 +389,7 @@ static unsigned int fnat_to_client(struct halb_net *hn, struct sk_buff *skb,
 	mtu = reported_mtu(skb, e);
 	/* an old router may report none: the client works one out */
 	if (mtu)
-		x.mtu = client_mtu(skb, e, cp, mtu);
+		x.mtu = halb_fnat_tcp_mtu(cp, mtu);
 	learn_pmtu(hn->net, skb, e);
 	halb_count_out(hn, cp, skb->len);
 	return xlate_send(hn, skb, e, &x);
