@@ -45,9 +45,9 @@ dmesg_clean() {
 }
 
 # --- modules and tools ------------------------------------------------------
-# halb.ko needs nf_reject_ipv4/6 (resets for the removed-server policy);
-# modprobe resolves that on an installed system, insmod of a build does not.
-# It also needs nf_defrag_ipv4/6 (reassembly before its hooks).
+# halb.ko needs nf_reject_ipv4/6 (resets for the removed-server policy) and
+# nf_defrag_ipv4/6 (reassembly before its hooks); modprobe resolves that on
+# an installed system, insmod of a build does not.
 load_halb() {
 	lsmod | grep -q '^halb ' && return 0
 	modprobe -a nf_reject_ipv4 nf_reject_ipv6 nf_defrag_ipv4 nf_defrag_ipv6 &&
