@@ -3,11 +3,15 @@
 # halb top-level build.
 #   make              module (for KVER) and userspace tools
 #   make check        host unit tests, halbd tests, guest selftests on 6.1 and 6.12
-#   make fuzz         the netlink fuzzer in a guest, long (HALB_FUZZ_SECONDS per
-#                     kernel, default 600; HALB_FUZZ_SEED to replay a run)
+#   make fuzz         the userspace fuzz targets (HALB_USERFUZZ_SECONDS each,
+#                     default 300), then the netlink fuzzer in a guest
+#                     (HALB_FUZZ_SECONDS per kernel, default 600;
+#                     HALB_FUZZ_SEED to replay a run)
 #   make check-debug  KUnit + guest selftests + kmemleak on the debug kernel
 #                     (KASAN, lockdep...; built once from linux-source-6.12)
 #   make demo         the seed's cluster, live, narrated (in a guest)
+#   make bench        benchmarks, halb beside IPVS/keepalived; figures only, never
+#                     fails on a goal: bench/results/REPORT.md (selftests/bench/run)
 #   make deps         install every Debian package needed (as root)
 #   make install      module, tools, man pages, config example, systemd unit
 
@@ -24,7 +28,7 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 .PHONY: all kmod userspace kmod-all check check-unit check-guest demo deps bench-sched \
-	install clean spec-check fuzz debug-kernel kmod-debug check-debug
+	bench install clean spec-check fuzz debug-kernel kmod-debug check-debug
 
 all: kmod userspace
 
@@ -85,15 +89,27 @@ spec-check:
 check: all kmod-all
 	selftests/run-all
 
-# Scheduling cost per new connection, halb beside IPVS, 10/100/1000 servers.
+# Benchmarks: every stage of selftests/bench/run (BENCH_* knobs there),
+# then bench/results/REPORT.md and its plots.
+bench: kmod-all userspace
+	selftests/bench/run
+
+# The benchmarks boot 6.12 only: build the module for that kernel alone.
+bench bench-sched: TEST_KERNELS = $(or $(BENCH_KERNEL),6.12)
+
+# Scheduling cost per new connection alone, halb beside IPVS, 10/100/1000 servers.
 bench-sched: kmod-all userspace
-	selftests/vm/run --kernel 6.12 --icount --timeout 3600 -- selftests/kmod/bench_sched.sh
+	selftests/bench/run sched
 
 # test_fuzz.sh alone, one kernel after the other: a root phase of
 # HALB_FUZZ_SECONDS, a user-namespace phase of a third of it, two refused
 # phases of a twelfth each (make check runs it with the default of 60 s).
+# Before it, the libFuzzer targets (config, advert, HTTP response, halbctl
+# arguments) for HALB_USERFUZZ_SECONDS each (make check: 20 s each).
 HALB_FUZZ_SECONDS ?= 600
+HALB_USERFUZZ_SECONDS ?= 300
 fuzz: all kmod-all
+	FUZZ_SECONDS=$(HALB_USERFUZZ_SECONDS) selftests/unit/halbd/run
 	@set -e; for k in $(TEST_KERNELS); do \
 		HALB_TESTS=test_fuzz.sh HALB_FUZZ_SECONDS=$(HALB_FUZZ_SECONDS) \
 		selftests/vm/run --kernel $$k --timeout $$(($(HALB_FUZZ_SECONDS) * 2 + 900)) \

@@ -30,6 +30,17 @@ log() {
 	echo "# $*"
 }
 
+# build_halbd OUT LOG: halbd from userspace/, with ASan/UBSan unless NO_ASAN=1.
+build_halbd() {
+	local asan="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	[ -n "${NO_ASAN:-}" ] && asan=
+	# shellcheck disable=SC2046,SC2086
+	cc -O2 -g $asan -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I"$top/include" \
+		-I"$top/userspace" $(pkg-config --cflags libnl-route-3.0 libnl-genl-3.0) -o "$1" \
+		"$top"/userspace/halbd/*.c "$top"/userspace/common/*.c "$top"/userspace/lib/*.c \
+		$(pkg-config --libs libnl-route-3.0 libnl-genl-3.0 openssl) > "$2" 2>&1
+}
+
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
@@ -73,22 +84,30 @@ make_topology() {
 	local i=0
 	for node in "$@"; do
 		i=$((i + 1))
-		local n=$(ns "$node") addr=${node_addr[$node]}
+		local n=$(ns "$node")
 		ip netns add "$n" || return 1
 		# VIPs and link-locals must be usable at once: no DAD in tests
 		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
 			net.ipv6.conf.default.accept_dad=0 2> /dev/null
-		ip link add eth0 netns "$n" type veth peer name "p-$node" netns "$(ns br)" || return 1
-		ip -n "$(ns br)" link set "p-$node" master br0 up
 		ip -n "$n" link set lo up
-		ip -n "$n" link set eth0 up
-		ip -n "$n" addr add "192.0.2.$addr/24" dev eth0
-		ip -n "$n" addr add "2001:db8::$addr/64" dev eth0 nodad
+		node_link "$node" || return 1
 	done
 	# wait for the link-local addresses the IPv6 cases send from
 	for node in "$@"; do
 		busywait 5000 has_linklocal "$node" || return 1
 	done
+}
+
+# node_link NODE: the node's eth0, a veth to the bridge, up, with its
+# addresses; also how a test re-creates an interface it deleted.
+node_link() {
+	local node=$1 n addr=${node_addr[$1]}
+	n=$(ns "$node")
+	ip link add eth0 netns "$n" type veth peer name "p-$node" netns "$(ns br)" || return 1
+	ip -n "$(ns br)" link set "p-$node" master br0 up
+	ip -n "$n" link set eth0 up
+	ip -n "$n" addr add "192.0.2.$addr/24" dev eth0
+	ip -n "$n" addr add "2001:db8::$addr/64" dev eth0 nodad
 }
 
 has_linklocal() {
@@ -123,12 +142,14 @@ reap() {
 	{ wait "$watchdog"; } 2> /dev/null
 } 2> /dev/null
 
-# start_halbd NODE CONF: run halbd in the node's namespace, wait for its socket.
+# start_halbd NODE CONF [OPTION]...: run halbd in the node's namespace, wait
+# for its socket.
 start_halbd() {
 	local node=$1 conf=$2
+	shift 2
 	rm -f "$dir/$node.sock"
 	ip netns exec "$(ns "$node")" "$HALBD" -n -l -D -f "$conf" -p "$dir/$node.pid" \
-		--control "$dir/$node.sock" >> "$dir/$node.log" 2>&1 &
+		--control "$dir/$node.sock" "$@" >> "$dir/$node.log" 2>&1 &
 	local pid=$!
 	pids+=("$pid")
 	eval "pid_$node=$pid"

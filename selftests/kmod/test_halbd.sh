@@ -6,7 +6,9 @@
 # (counters and an open connection survive), health checks taking a dead
 # httpd out of the table and back, a kernel refusal logged with its
 # file:line, the standby director's DR real-server set-up following VRRP,
-# "halbctl realserver", and what stays in the kernel at exit.
+# "halbctl realserver", and what stays in the kernel at exit.  Its metrics
+# endpoint and SIGUSR1 dump must show the kernel's counters and the checks
+# as they are (the host test selftests/halbd/observe.sh covers the rest).
 #
 #   client c                 director d (halbd)                real servers
 #   eth0 198.51.100.2 ---- eth0 198.51.100.1                 rs1 192.0.2.11 httpd :80
@@ -17,6 +19,10 @@
 #   virtual_server 203.0.113.1 80    wrr NAT, TCP_CHECK, rs1..rs3
 #   virtual_server 203.0.113.1 8080  rr  NAT, HTTP_GET, rs2 inhibit_on_failure
 #   virtual_server 203.0.113.50 80   rr  DR, held by VI_1 (FAULT until a file exists)
+#   later, by reload:
+#   virtual_server 2001:db8:100::1 80 wlc NAT, TCP_CHECK, rs1..rs3 (2001:db8:2::11..13)
+#   virtual_server fwmark 7           rr  NAT, TCP_CHECK, rs1..rs3 port 80; d's nft
+#                                          marks TCP to 203.0.113.1:81 with 7
 . "$(dirname "$0")/lib.sh"
 
 HALBD=$TOP/userspace/halbd/halbd
@@ -30,9 +36,20 @@ SLACK_MS=1500	# TCG: process start-up and scheduling
 
 [ -x "$HALBD" ] || { echo "1..0 # SKIP halbd not built"; exit 4; }
 
-# conf W3 [EXTRA80]: the configuration; W3 is rs3's weight on port 80
+tcp_check() {
+	cat <<EOF
+        TCP_CHECK {
+            connect_timeout $CONNECT_TIMEOUT
+            retry $RETRY
+            delay_before_retry 1
+        }
+EOF
+}
+
+# conf W3 [EXTRA80 [MORE]]: the configuration; W3 is rs3's weight on port 80,
+# MORE is appended (further virtual_server blocks)
 conf() {
-	local w3=$1 extra=${2:-} i
+	local w3=$1 extra=${2:-} more=${3:-} i
 	{
 	cat <<EOF
 global_defs {
@@ -67,11 +84,7 @@ EOF
 		cat <<EOF
     real_server 192.0.2.1$i 80 {
         weight $([ "$i" = 3 ] && echo "$w3" || echo 1)
-        TCP_CHECK {
-            connect_timeout $CONNECT_TIMEOUT
-            retry $RETRY
-            delay_before_retry 1
-        }
+$(tcp_check)
     }
 EOF
 	done
@@ -107,11 +120,38 @@ virtual_server 203.0.113.50 80 {
         weight 1
     }
 }
+$more
 EOF
 	} > "$CONF"
 }
 
+# v6_fwm_conf: an IPv6 virtual server and a firewall-mark one, TCP_CHECK on each
+v6_fwm_conf() {
+	local i head
+	for head in "$VIP6 80" "fwmark 7"; do
+		echo "virtual_server $head {"
+		echo "    delay_loop $DELAY_LOOP"
+		echo "    lb_algo $([ "$head" = "fwmark 7" ] && echo rr || echo wlc)"
+		echo "    lb_kind NAT"
+		for i in 1 2 3; do
+			if [ "$head" = "fwmark 7" ]; then
+				echo "    real_server 192.0.2.1$i 80 {"
+			else
+				echo "    real_server $(rs_ip6 "$i") 80 {"
+			fi
+			tcp_check
+			echo "    }"
+		done
+		echo "}"
+	done
+}
+
 list() { adm halb -L -n; }
+# fwm_dests MARK: how many real servers the firewall-mark service lists
+fwm_dests() {
+	list | awk -v m="$1" '$1 == "FWM" { f = ($2 == m); next }
+		$1 ~ /^(TCP|UDP)$/ { f = 0 } f && $1 == "->"' | wc -l
+}
 # dest_line SVC RS: the real server's line in the listing of SVC (ip:port)
 dest_line() { list | awk -v s="$1" -v r="$2" '$1 ~ /^(TCP|UDP)$/ { cur = $2 } $1 == "->" && cur == s && $2 == r'; }
 weight() { dest_line "$1" "$2" | awk '{ print $4 }'; }
@@ -120,6 +160,25 @@ no_dest() { list | grep -q "^TCP  $1 " && [ -z "$(dest_line "$1" "$2")" ]; }
 weight_is() { [ "$(weight "$1" "$2")" = "$3" ]; }
 stats_of() { adm halb -L -n --stats -X | awk -v s="$1" -v r="$2" '$1 ~ /^(TCP|UDP)$/ { cur = $2 } $1 == "->" && cur == s && $2 == r'; }
 halbd_pid() { cat "$WORK/halbd.pid" 2>/dev/null; }
+PY=/usr/bin/python3
+PROM=$TOP/selftests/halbd/prom.py
+# Processes are dear under TCG: curl scrapes, awk reads values; python
+# (prom.py check, the full text-format validation) runs once.
+scrape() { nsx d curl -sf -o "$WORK/m.prom" http://127.0.0.1:9650/metrics; }
+# mval NAME [LABEL=VALUE]...: the value of the one sample of NAME with those labels
+mval() {
+	local name=$1 a w=()
+	shift
+	for a in "$@"; do w+=("${a%%=*}=\"${a#*=}\""); done
+	awk -v n="$name" -v want="${w[*]}" '
+		BEGIN { k = split(want, w, " ") }
+		index($0, n "{") == 1 || $1 == n {
+			for (i = 1; i <= k; i++) if (!index($0, w[i])) next
+			print $NF; c++ }
+		END { exit c != 1 }' "$WORK/m.prom"
+}
+# mcheck RS NAME: a check metric of real server RS (ip:port) of 203.0.113.1:80
+mcheck() { mval "$2" virtual_server=203.0.113.1:80 protocol=tcp real_server="$1"; }
 log_has() { grep -qF -- "$1" "$LOG"; }
 now_ms() { date +%s%3N; }
 
@@ -155,7 +214,7 @@ out=$("$HALBD" -t -f "$CONF" 2>&1)
 check "halbd -t: configuration OK with 3 virtual servers" \
 	grep -q "lvs: 3 virtual_server(s) = 3 kernel service(s), 7 real server(s), 6 checker(s)" <<<"$out"
 adm halb -A -t 198.51.100.1:9999 -s rr	# not halbd's: must be left alone
-start_halbd
+start_halbd --metrics 127.0.0.1:9650 --dump-file "$WORK/halbd.json"
 check "halbd programs the services and real servers at start" \
 	busywait 10000 eval 'has_dest 203.0.113.1:80 192.0.2.13:80 && has_dest 203.0.113.1:8080 192.0.2.13:80 && has_dest 203.0.113.50:80 192.0.2.11:80'
 list | sed 's/^/# /'
@@ -167,6 +226,25 @@ check "listing: the DR service, real server Route" \
 got=$(http_hits http://203.0.113.1/ 6 | sort | uniq -c | tr -s ' ' | tr '\n' ',')
 check "traffic through the halbd-made service reaches all three ($got)" \
 	[ "$(http_hits http://203.0.113.1/ 6 | sort -u | wc -l)" = 3 ]
+
+# --- metrics: the kernel's counters through libhalb ---------------------------
+check "metrics: a scrape is well-formed" eval 'scrape && "$PY" "$PROM" check "$WORK/m.prom" > /dev/null'
+check "metrics: halb_kernel_up 1, 4 services (one not halbd's)" \
+	eval '[ "$(mval halb_kernel_up)" = 1 ] && [ "$(mval halb_kernel_services)" = 4 ] &&
+	      [ "$(mval halb_service_info local_address=198.51.100.1 local_port=9999 scheduler=rr)" = 1 ]'
+c=$(mval halb_service_connections_total local_address=203.0.113.1 local_port=80 proto=tcp)
+check "metrics: 203.0.113.1:80 counted the connections so far ($c)" [ "${c:-0}" -ge 6 ]
+ok3=0
+for i in 1 2 3; do
+	n=$(mval halb_real_server_connections_total local_address=203.0.113.1 local_port=80 remote_address=192.0.2.1$i)
+	p=$(mval halb_real_server_packets_in_total local_address=203.0.113.1 local_port=80 remote_address=192.0.2.1$i)
+	diag "rs$i: $n connections, $p packets in"
+	[ "${n:-0}" -ge 1 ] && [ "${p:-0}" -ge 3 ] && ok3=$((ok3 + 1))
+done
+check "metrics: each real server's connections and packets counted" [ "$ok3" = 3 ]
+check "metrics: TCP_CHECK of rs2 up, its probes counted in the histogram" \
+	eval '[ "$(mcheck 192.0.2.12:80 halb_check_up)" = 1 ] &&
+	      [ "$(mcheck 192.0.2.12:80 halb_check_duration_seconds_count)" -ge 1 ]'
 
 # --- reload: one weight ------------------------------------------------------
 # an open connection across the reload: request sent only after it
@@ -212,6 +290,28 @@ else
 fi
 check "HTTP_GET + inhibit_on_failure: dead rs2 stays at weight 0" \
 	busywait $((BOUND_MS + SLACK_MS)) weight_is 203.0.113.1:8080 192.0.2.12:80 0
+scrape
+diag "$(grep -E '^halb_check_(up|failures_total)\{.*192.0.2.12:80.*TCP_CHECK' "$WORK/m.prom")"
+check "metrics: dead rs2's check and real server gauges say 0, failures counted" \
+	eval '[ "$(mcheck 192.0.2.12:80 halb_check_up)" = 0 ] &&
+	      [ "$(mcheck 192.0.2.12:80 halb_check_real_server_up)" = 0 ] &&
+	      [ "$(mcheck 192.0.2.12:80 halb_check_failures_total)" -ge 1 ] &&
+	      [ "$(mcheck 192.0.2.11:80 halb_check_up)" = 1 ]'
+check "metrics: the kernel's view: rs2 gone from :80, weight 0 on :8080" \
+	eval '[ -z "$(mval halb_real_server_weight local_port=80 remote_address=192.0.2.12)" ] &&
+	      [ "$(mval halb_real_server_weight local_port=8080 remote_address=192.0.2.12)" = 0 ]'
+rm -f "$WORK/halbd.json"
+kill -USR1 "$(halbd_pid)"
+check "SIGUSR1: the dump shows rs2 dead, its checks down, the others alive" \
+	busywait 5000 eval '"$PY" - "$WORK/halbd.json" <<"EOF"
+import json, sys
+d = json.load(open(sys.argv[1]))
+vs = [v for v in d["virtual_servers"] if v["name"] == "203.0.113.1:80"][0]
+rs = {r["address"]: r for r in vs["real_servers"]}
+assert d["halbd"]["kernel"] and vs["applied"]
+assert rs["192.0.2.12"]["alive"] is False and rs["192.0.2.12"]["checks"][0]["up"] is False
+assert rs["192.0.2.11"]["alive"] is True and rs["192.0.2.11"]["checks"][0]["kind"] == "TCP_CHECK"
+EOF'
 check "traffic avoids the dead server" \
 	eval '! http_hits http://203.0.113.1/ 4 | grep -q rs2'
 nsx rs2 busybox httpd -p 80 -h "$WORK/www2"
@@ -219,6 +319,8 @@ check "revived rs2 is back at weight 1 (port 80)" \
 	busywait $((BOUND_MS + SLACK_MS)) weight_is 203.0.113.1:80 192.0.2.12:80 1
 check "revived rs2 is back at weight 1 (port 8080)" \
 	busywait $((BOUND_MS + SLACK_MS)) weight_is 203.0.113.1:8080 192.0.2.12:80 1
+check "metrics: revived rs2's check gauge back to 1" \
+	eval 'scrape && [ "$(mcheck 192.0.2.12:80 halb_check_up)" = 1 ]'
 check "halbd logged the down transition" log_has "real server 192.0.2.12:80 down"
 
 # --- standby director: DR real-server set-up follows VRRP ---------------------
@@ -245,6 +347,48 @@ else
 fi
 check "after the refusal everything else is still in place" \
 	eval 'weight_is 203.0.113.1:80 192.0.2.13:80 3 && has_dest 203.0.113.1:8080 192.0.2.11:80'
+
+# --- IPv6 and firewall-mark virtual servers -----------------------------------
+nsx d nft -f - <<EOF || fail "nft: mark TCP to $VIP4:81"
+table inet halbtest {
+	chain pre {
+		type filter hook prerouting priority mangle;
+		ip daddr $VIP4 tcp dport 81 meta mark set 7
+	}
+}
+EOF
+conf 3 "" "$(v6_fwm_conf)"
+out=$("$HALBD" -t -f "$CONF" 2>&1)
+check "halbd -t: the IPv6 and fwmark virtual servers load" \
+	grep -q "lvs: 5 virtual_server(s) = 5 kernel service(s), 13 real server(s)" <<<"$out"
+kill -HUP "$(halbd_pid)"
+v6svc="[$VIP6]:80"
+check "SIGHUP: IPv6 service with its three real servers" \
+	busywait 10000 eval 'has_dest "$v6svc" "[$(rs_ip6 1)]:80" && has_dest "$v6svc" "[$(rs_ip6 3)]:80"'
+check "SIGHUP: firewall-mark service FWM 7 with its three real servers" \
+	busywait 10000 eval 'list | grep -q "^FWM  7 rr" && [ "$(fwm_dests 7)" = 3 ]'
+list | sed 's/^/# /'
+got=$(http_hits "http://[$VIP6]/" 6 | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+check "IPv6 through the halbd-made service reaches all three ($got)" \
+	[ "$(http_hits "http://[$VIP6]/" 6 | sort -u | wc -l)" = 3 ]
+got=$(http_hits "http://$VIP4:81/" 6 | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+check "marked TCP to :81 through FWM 7 reaches all three ($got)" \
+	[ "$(http_hits "http://$VIP4:81/" 6 | sort -u | wc -l)" = 3 ]
+kill "$(httpd_pid 3)"
+check "dead rs3 leaves the IPv6 service" \
+	busywait $((BOUND_MS + SLACK_MS)) eval '! has_dest "$v6svc" "[$(rs_ip6 3)]:80"'
+check "dead rs3 leaves FWM 7" \
+	busywait $((BOUND_MS + SLACK_MS)) eval '[ "$(fwm_dests 7)" = 2 ]'
+check "IPv6 and marked traffic avoid the dead server" \
+	eval '! { http_hits "http://[$VIP6]/" 4; http_hits "http://$VIP4:81/" 4; } | grep -q rs3'
+nsx rs3 busybox httpd -p 80 -h "$WORK/www3"
+check "revived rs3 is back in the IPv6 service and FWM 7" \
+	busywait $((BOUND_MS + SLACK_MS)) eval 'has_dest "$v6svc" "[$(rs_ip6 3)]:80" && [ "$(fwm_dests 7)" = 3 ]'
+conf 3
+kill -HUP "$(halbd_pid)"
+check "SIGHUP without them: the IPv6 and fwmark services are removed" \
+	busywait 5000 eval '! list | grep -q "^FWM  7" && ! list | grep -qF "$v6svc"'
+nsx d nft delete table inet halbtest
 
 # --- halbctl realserver ------------------------------------------------------
 nsx rs1 "$HALBCTL" realserver up 203.0.113.60 2001:db8:100::60 > /dev/null

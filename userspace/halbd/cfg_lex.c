@@ -142,8 +142,11 @@ static int do_include(struct lexer *lx, const char *pattern, const char *file,
 }
 
 /*
- * Tokenise one buffer.  '#' and '!' start a comment only at the start of a
- * word, so a password like "pa!ss" survives; braces are words of their own.
+ * Tokenise one buffer.  '#' and '!' start a comment wherever they stand
+ * outside double quotes, even inside a word: keepalived 2.2.7 reads
+ * "auth_pass pa!ss" as the password "pa" (measured on the wire), and a
+ * node must derive the same key as a keepalived peer from the same text.
+ * Quoting keeps them ("pa!ss").  Braces are words of their own.
  */
 static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *file,
 		   int depth)
@@ -207,11 +210,21 @@ static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *fi
 		} else {
 			size_t s = i;
 
-			while (i < len && !strchr(" \t\r\f\v\n{}\"", buf[i]) && buf[i] != '\0')
+			while (i < len && !strchr(" \t\r\f\v\n{}\"#!", buf[i]) && buf[i] != '\0')
 				i++;
 			if (i - s >= CFG_MAX_TOKEN) {
 				cfg_diagf(lx->d, true, file, line, "word too long");
 				return -1;
+			}
+			/* surprising enough to say so; the comment is skipped next round */
+			if (i < len && (buf[i] == '#' || buf[i] == '!')) {
+				int wl = (int)(i - s);
+				char cc = buf[i];
+
+				cfg_diagf(lx->d, false, file, line,
+					  "'%c' starts a comment, as in keepalived: '%.*s%c...'"
+					  " is read as '%.*s' (quote the word to keep the '%c')",
+					  cc, wl, &buf[s], cc, wl, &buf[s], cc);
 			}
 			if (push_tok(lx, &buf[s], i - s, file, line, false, nl))
 				return -1;

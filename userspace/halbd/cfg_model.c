@@ -86,6 +86,7 @@ void cfg_model_free(struct cfg_model *m)
 	free(m->files);
 	free(m->global.notify_email_from);
 	free(m->global.smtp_server);
+	free(m->global.state_dump_file);
 	free(m);
 }
 
@@ -110,6 +111,15 @@ const char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t len)
 {
 	if (!a->family || !inet_ntop(a->family, &a->v4, buf, len))
 		snprintf(buf, len, "-");
+	return buf;
+}
+
+const char *cfg_hostport_str(const struct cfg_addr *a, uint16_t port, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	cfg_addr_str(a, s, sizeof(s));
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", s, port);
 	return buf;
 }
 

@@ -130,6 +130,12 @@ struct cfg_global {
 	bool lvs_flush_onstop;		/* at exit, remove the configured services */
 	char *notify_email_from, *smtp_server;
 	int smtp_timeout;
+	/* prometheus_listen ADDR:PORT: the metrics endpoint, off when family is 0 */
+	struct cfg_addr prom_addr;
+	uint16_t prom_port;
+	const char *prom_file;		/* where it was set, for bind errors */
+	int prom_line;
+	char *state_dump_file;		/* NULL: halbd's default */
 };
 
 /* ---- load balancing: virtual_server, virtual_server_group ---- */
@@ -269,6 +275,8 @@ struct cfg_script *cfg_find_script(const struct cfg_model *m, const char *name);
 bool cfg_addr_equal(const struct cfg_addr *a, const struct cfg_addr *b);
 int cfg_addr_cmp(const struct cfg_addr *a, const struct cfg_addr *b);
 const char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t len);
+/* "192.0.2.1:80" or "[2001:db8::1]:80" */
+const char *cfg_hostport_str(const struct cfg_addr *a, uint16_t port, char *buf, size_t len);
 
 /* Effective values once global defaults are folded in. */
 int cfg_instance_version(const struct cfg_model *m, const struct cfg_instance *vi);

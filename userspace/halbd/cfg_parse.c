@@ -90,6 +90,52 @@ int cfg_parse_addr(const char *s, struct cfg_addr *a)
 	return -1;
 }
 
+int cfg_parse_hostport(const char *s, struct cfg_addr *a, uint16_t *port, const char **why)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *h = s;
+	size_t hl;
+	char *end;
+	unsigned long v;
+
+	*why = "expected ADDR:PORT or [ADDR]:PORT";
+	if (*s == '[') {
+		colon = strstr(s, "]:");
+		if (!colon)
+			return -1;
+		h = s + 1;
+		hl = colon - h;
+		colon++;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hl = colon - s;
+		if (memchr(s, ':', hl)) {
+			*why = "an IPv6 address is written [ADDR]:PORT";
+			return -1;
+		}
+	}
+	if (!hl || hl >= sizeof(host)) {
+		*why = "invalid IP address";
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (cfg_parse_addr(host, a) || (*s == '[') != (a->family == AF_INET6)) {
+		*why = *s == '[' ? "invalid IPv6 address" : "invalid IPv4 address";
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || errno || v < 1 || v > 65535 || colon[1] < '0' || colon[1] > '9') {
+		*why = "port must be 1..65535";
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
 int cfg_addr_arg(struct cfg_pctx *p, struct cfg_node *n, const char *s, struct cfg_addr *a)
 {
 	if (cfg_parse_addr(s, a)) {
@@ -331,6 +377,33 @@ static int g_lvs_flush(struct cfg_pctx *p, void *o, struct cfg_node *n)
 	return 0;
 }
 
+/* Observability: the metrics endpoint and the SIGUSR1 state dump (halbd.8). */
+static int g_prometheus(struct cfg_pctx *p, void *o, struct cfg_node *n)
+{
+	struct cfg_global *g = o;
+	const char *why;
+
+	if (cfg_parse_hostport(n->argv[0], &g->prom_addr, &g->prom_port, &why)) {
+		memset(&g->prom_addr, 0, sizeof(g->prom_addr));
+		cfg_err(p, n, "invalid value '%s' for '%s': %s", n->argv[0], n->kw, why);
+		return -1;
+	}
+	g->prom_file = n->file;
+	g->prom_line = n->line;
+	return 0;
+}
+
+static int g_dump_file(struct cfg_pctx *p, void *o, struct cfg_node *n)
+{
+	struct cfg_global *g = o;
+
+	if (n->argv[0][0] != '/') {
+		cfg_err(p, n, "'%s' needs an absolute path", n->kw);
+		return -1;
+	}
+	return cfg_set_str(p, n, &g->state_dump_file);
+}
+
 static const struct cfg_kw global_kws[] = {
 	{ "router_id", 1, 1, g_router_id, false },
 	{ "vrrp_version", 1, 1, g_version, false },
@@ -350,6 +423,8 @@ static const struct cfg_kw global_kws[] = {
 	{ "smtp_connect_timeout", 1, 1, g_mail, false },
 	{ "lvs_flush", 0, 0, g_lvs_flush, false },
 	{ "lvs_flush_onstop", 0, 1, g_lvs_flush, false },
+	{ "prometheus_listen", 1, 1, g_prometheus, false },
+	{ "state_dump_file", 1, 1, g_dump_file, false },
 	{ NULL, 0, 0, NULL, false },
 };
 

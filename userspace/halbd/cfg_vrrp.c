@@ -438,6 +438,14 @@ static void check_instance(struct cfg_pctx *p, struct cfg_node *n, struct cfg_in
 		if (vi->peers[i].family != fam)
 			cfg_err(p, n, "vrrp_instance %s: unicast_peer family differs from the VIPs",
 				vi->name);
+	for (int i = 0; i < vi->npeers && fam == AF_INET6 && !vi->unicast_src.family; i++)
+		if (vi->peers[i].family == AF_INET6 && !IN6_IS_ADDR_LINKLOCAL(&vi->peers[i].v6)) {
+			/* peers check the source: a link-local one is in no peer list */
+			cfg_warn(p, n, "vrrp_instance %s: IPv6 unicast_peer without unicast_src_ip:"
+				 " adverts go out from the link-local address, which peers"
+				 " listing global addresses drop", vi->name);
+			break;
+		}
 	version = cfg_instance_version(p->m, vi);
 	if (fam == AF_INET6 && vi->version == 2)
 		cfg_warn(p, n, "vrrp_instance %s: VRRPv2 has no IPv6, using version 3", vi->name);
@@ -453,10 +461,16 @@ static void check_instance(struct cfg_pctx *p, struct cfg_node *n, struct cfg_in
 		cfg_warn(p, n, "vrrp_instance %s: VRRPv3 has no authentication, ignored", vi->name);
 		vi->auth_type = CFG_AUTH_NONE;
 	}
-	if (vi->auth_type == CFG_AUTH_AH) {
-		cfg_warn(p, n, "vrrp_instance %s: auth_type AH is not implemented, "
-			 "running without authentication", vi->name);
-		vi->auth_type = CFG_AUTH_NONE;
+	if (vi->auth_type == CFG_AUTH_AH && vi->init_master && vi->priority != 255) {
+		/*
+		 * keepalived clears it too: a node that starts as master sends
+		 * sequence number 1, which the others drop as a replay.  As a
+		 * backup it first learns the master's number from its adverts.
+		 */
+		cfg_warn(p, n, "vrrp_instance %s: 'state MASTER' with auth_type AH starts as"
+			 " BACKUP, like keepalived, to learn the AH sequence number first",
+			 vi->name);
+		vi->init_master = false;
 	}
 	if (vi->nopreempt && vi->init_master)
 		cfg_warn(p, n, "vrrp_instance %s: nopreempt needs 'state BACKUP' to matter",

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/keyidx.h"
 #include "halbd/cfg_vs.h"
 #include "halbd/check.h"
 #include "uapi/linux/halb.h"
@@ -774,9 +775,41 @@ static void rs_family(struct cfg_pctx *p, struct cfg_vs *vs, const struct cfg_rs
 			vs->line, vs->family == AF_INET ? 4 : 6);
 }
 
+/*
+ * The first virtual server before @vs with the same key: looked up in @k
+ * (positions in @all) when there is an index, else by a scan from @first.
+ */
+static const struct cfg_vs *dup_vs(const struct keyidx *k, struct cfg_vs *const *all,
+				   const struct cfg_vs *first, const struct cfg_vs *vs, uint64_t h)
+{
+	size_t it, pos;
+
+	if (!k->slot) {
+		for (const struct cfg_vs *o = first; o != vs; o = o->next)
+			if (cfg_vs_same_key(o, vs))
+				return o;
+		return NULL;
+	}
+	for (it = keyidx_first(k, h); (pos = keyidx_next(k, h, &it)) != KEYIDX_END;)
+		if (cfg_vs_same_key(all[pos], vs))
+			return all[pos];
+	return NULL;
+}
+
 void cfg_vs_finish(struct cfg_pctx *p)
 {
-	for (struct cfg_vs *vs = p->m->vss; vs; vs = vs->next) {
+	struct keyidx seen = { 0 };
+	struct cfg_vs **all, *first = p->m->vss;
+	size_t n = 0, i = 0;
+
+	for (struct cfg_vs *vs = first; vs; vs = vs->next)
+		n++;
+	all = calloc(n ? n : 1, sizeof(*all));
+	if (all && keyidx_init(&seen, n))
+		keyidx_free(&seen);	/* no index: duplicates by a scan */
+	for (struct cfg_vs *vs = first; vs; vs = vs->next, i++) {
+		const struct cfg_vs *o;
+		uint64_t h;
 		struct cfg_node at = { .file = vs->file, .line = vs->line };
 		char name[80];
 
@@ -812,11 +845,18 @@ void cfg_vs_finish(struct cfg_pctx *p)
 				vs->persistence_prefix, vs->family == AF_INET ? 4 : 6);
 		if (vs->ops && vs->protocol != IPPROTO_UDP && vs->kind == CFG_VS_ADDR)
 			cfg_warn(p, &at, "'ops' only applies to UDP services");
-		for (struct cfg_vs *o = p->m->vss; o != vs; o = o->next)
-			if (cfg_vs_same_key(o, vs))
-				cfg_err(p, &at, "duplicate virtual_server %s (first at %s:%d)",
-					cfg_vs_name(vs, name, sizeof(name)), o->file, o->line);
+		h = cfg_vs_key_hash(vs);
+		o = dup_vs(&seen, all, first, vs, h);
+		if (o)
+			cfg_err(p, &at, "duplicate virtual_server %s (first at %s:%d)",
+				cfg_vs_name(vs, name, sizeof(name)), o->file, o->line);
+		if (seen.slot) {
+			all[i] = vs;
+			keyidx_put(&seen, h, i);
+		}
 	}
+	keyidx_free(&seen);
+	free(all);
 }
 
 /* ---- comparisons, expansion ---- */
@@ -866,6 +906,28 @@ bool cfg_vs_same_key(const struct cfg_vs *a, const struct cfg_vs *b)
 		return a->fwmark == b->fwmark && a->family == b->family;
 	default:
 		return !strcmp(a->group, b->group) && a->protocol == b->protocol;
+	}
+}
+
+uint64_t cfg_vs_key_hash(const struct cfg_vs *vs)
+{
+	uint64_t h = keyidx_hash(KEYIDX_SEED, &vs->kind, sizeof(vs->kind));
+
+	switch (vs->kind) {
+	case CFG_VS_ADDR:
+		h = keyidx_hash(h, &vs->addr.family, sizeof(vs->addr.family));
+		if (vs->addr.family == AF_INET6)
+			h = keyidx_hash(h, &vs->addr.v6, sizeof(vs->addr.v6));
+		else if (vs->addr.family == AF_INET)
+			h = keyidx_hash(h, &vs->addr.v4, sizeof(vs->addr.v4));
+		h = keyidx_hash(h, &vs->port, sizeof(vs->port));
+		return keyidx_hash(h, &vs->protocol, sizeof(vs->protocol));
+	case CFG_VS_FWMARK:
+		h = keyidx_hash(h, &vs->fwmark, sizeof(vs->fwmark));
+		return keyidx_hash(h, &vs->family, sizeof(vs->family));
+	default:
+		h = keyidx_hash(h, vs->group, strlen(vs->group));
+		return keyidx_hash(h, &vs->protocol, sizeof(vs->protocol));
 	}
 }
 

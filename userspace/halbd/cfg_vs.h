@@ -7,6 +7,7 @@
 #define HALBD_CFG_VS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "halbd/cfg_parse_int.h"
 
@@ -24,6 +25,8 @@ struct cfg_vsg *cfg_find_vsg(const struct cfg_model *m, const char *name);
 bool cfg_rs_equal(const struct cfg_rs *a, const struct cfg_rs *b);
 /* Same virtual_server identity: what it matches (address, fwmark, group). */
 bool cfg_vs_same_key(const struct cfg_vs *a, const struct cfg_vs *b);
+/* A hash of what cfg_vs_same_key() compares: equal keys, equal hashes. */
+uint64_t cfg_vs_key_hash(const struct cfg_vs *vs);
 /* Every setting of the virtual_server itself, real servers excepted. */
 bool cfg_vs_equal(const struct cfg_vs *a, const struct cfg_vs *b);
 

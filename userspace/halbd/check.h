@@ -195,6 +195,32 @@ uint64_t check_next(const struct halbd *d);
  * age_ms: time since it completed (-1: none yet).
  */
 void check_state_json(const struct check *ck, FILE *f);
+
+/* Probe durations, in microseconds: the upper bounds of the histogram's buckets. */
+#define CHECK_HIST_BOUNDS	13
+extern const uint32_t check_hist_bounds_us[CHECK_HIST_BOUNDS];
+
+/*
+ * What a subscription shows of its probe, for metrics and the state dump.
+ * A probe shared by several subscriptions has one set of counters.
+ */
+struct check_info {
+	enum check_kind kind;
+	const char *target;		/* "192.0.2.1:80"; valid until the loop runs again */
+	const char *why;		/* the last verdict's reason */
+	bool up;			/* this subscription's state */
+	bool has_result;		/* a probe has completed */
+	uint64_t last_us;		/* duration of the last completed probe */
+	uint64_t age_ms;		/* since it completed */
+	uint32_t fails;			/* consecutive failures counted toward retry */
+	int shared;			/* subscriptions of the probe */
+	uint64_t runs, failures;	/* completed probes, failed ones */
+	uint64_t sum_us;		/* their total duration */
+	uint64_t hist[CHECK_HIST_BOUNDS + 1];	/* per bucket, not cumulative; last: +Inf */
+};
+
+void check_info(const struct check *ck, struct check_info *out);
+
 /* After the loop has stopped and every check was stopped: free what is left. */
 void check_cleanup(void);
 

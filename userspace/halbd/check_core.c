@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -40,6 +41,34 @@ static struct probe **heap;
 static int heap_len, heap_cap;
 static struct probe *pending, *graveyard;
 static uint64_t rng;
+
+const uint32_t check_hist_bounds_us[CHECK_HIST_BOUNDS] = {
+	1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
+	1000000, 2500000, 5000000, 10000000,
+};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void count_attempt(struct probe *p, bool ok)
+{
+	uint64_t us = now_us() - p->attempt_start_us;
+	int i = 0;
+
+	while (i < CHECK_HIST_BOUNDS && us > check_hist_bounds_us[i])
+		i++;
+	p->hist[i]++;
+	p->last_us = us;
+	p->sum_us += us;
+	p->runs++;
+	if (!ok)
+		p->failures++;
+}
 
 static const struct check_ops *const kind_ops[CHECK_KIND_MAX] = {
 	[CHECK_TCP] = &check_tcp_ops, [CHECK_HTTP] = &check_http_ops,
@@ -319,6 +348,7 @@ void probe_done(struct probe *p, bool ok, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);	/* the arguments may point at p->why */
 	va_end(ap);
 	end_attempt(p);
+	count_attempt(p, ok);
 	memcpy(p->why, why, sizeof(why));
 	p->last_done = now;
 	p->last_rtt = now - p->attempt_start;
@@ -595,6 +625,7 @@ static void start_attempt(struct probe *p, uint64_t now)
 {
 	p->running = true;
 	p->attempt_start = now;
+	p->attempt_start_us = now_us();
 	p->attempt_hard = now + 2ull * p->timeout_ms + 10000;
 	p->tmo_why = "connect timeout";
 	p->why[0] = '\0';
@@ -675,6 +706,26 @@ void check_state_json(const struct check *ck, FILE *f)
 	json_str(f, p->why);
 	fprintf(f, ",\"age_ms\":%lld,\"fails\":%u,\"shared\":%d}",
 		p->has_result ? (long long)(now - p->last_done) : -1LL, p->fails, p->nsubs);
+}
+
+void check_info(const struct check *ck, struct check_info *out)
+{
+	const struct probe *p = ck->p;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = p->conf->kind;
+	out->target = p->target;
+	out->why = p->why;
+	out->up = ck->up;
+	out->has_result = p->has_result;
+	out->last_us = p->last_us;
+	out->age_ms = p->has_result ? halbd_now() - p->last_done : 0;
+	out->fails = p->fails;
+	out->shared = p->nsubs;
+	out->runs = p->runs;
+	out->failures = p->failures;
+	out->sum_us = p->sum_us;
+	memcpy(out->hist, p->hist, sizeof(out->hist));
 }
 
 void check_cleanup(void)

@@ -56,6 +56,7 @@ struct probe {
 	int heap_idx;
 	bool running;
 	uint64_t attempt_start, attempt_hard;
+	uint64_t attempt_start_us;	/* CLOCK_MONOTONIC, for the duration */
 	const char *tmo_why;
 
 	/* results */
@@ -65,6 +66,8 @@ struct probe {
 	char why[128];
 	uint64_t last_done, last_rtt;
 	bool has_result;
+	uint64_t last_us, runs, failures, sum_us;
+	uint64_t hist[CHECK_HIST_BOUNDS + 1];
 
 	/* subscribers */
 	struct check *subs;

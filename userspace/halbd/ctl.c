@@ -4,7 +4,6 @@
  * ("vrrp-json" or "vrrp-tsv"), one answer, then the connection closes.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sbuf.h"
 #include "halbd/halbd.h"
 
 #define CTL_MAX_CLIENTS		16
@@ -30,69 +30,16 @@ struct ctl_client {
 
 static int nclients;
 
-/* A growable string; on allocation failure it stays NULL and output is empty. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void __attribute__((format(printf, 2, 3))) sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->s && b->len + n < b->cap) {
-			b->len += n;
-			return;
-		}
-		b->cap = (b->cap + n + 1) * 2;
-		char *p = realloc(b->s, b->cap);
-
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-	}
-}
-
-static void json_str(struct sbuf *b, const char *s)
-{
-	sb_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			sb_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(b, "\\u%04x", c);
-		else
-			sb_printf(b, "%c", c);
-	}
-	sb_printf(b, "\"");
-}
-
 static void json_inst(struct sbuf *b, const struct halbd_inst *in)
 {
 	const struct cfg_instance *c = in->cfg;
 	char a[INET6_ADDRSTRLEN];
 
 	sb_printf(b, "{\"name\":");
-	json_str(b, c->name);
+	sb_json_str(b, c->name);
 	sb_printf(b, ",\"vrid\":%d,\"version\":%d,\"family\":\"%s\",\"interface\":", c->vrid,
 		  in->version, c->family == AF_INET ? "inet" : "inet6");
-	json_str(b, c->ifname);
+	sb_json_str(b, c->ifname);
 	sb_printf(b, ",\"state\":\"%s\",\"priority\":%d,\"effective_priority\":%d,",
 		  vrrp_state_name(in->fsm.state), c->priority, in->fsm.prio);
 	sb_printf(b, "\"advert_int_cs\":%u,\"master_advert_int_ms\":%u,", c->advert_cs,
@@ -135,13 +82,20 @@ static void json_one(struct sbuf *b, const struct halbd_inst *in, bool first)
 	json_inst(b, in);
 }
 
+void ctl_instances_json(struct halbd *d, struct sbuf *b)
+{
+	sb_printf(b, "[");
+	for_each_inst(d, json_one, b);
+	sb_printf(b, "]");
+}
+
 char *ctl_vrrp_json(struct halbd *d)
 {
 	struct sbuf b = { 0 };
 
-	sb_printf(&b, "{\"instances\":[");
-	for_each_inst(d, json_one, &b);
-	sb_printf(&b, "]}\n");
+	sb_printf(&b, "{\"instances\":");
+	ctl_instances_json(d, &b);
+	sb_printf(&b, "}\n");
 	if (b.oom) {
 		free(b.s);
 		return NULL;

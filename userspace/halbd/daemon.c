@@ -20,7 +20,7 @@
 #include "halbd/proc.h"
 #include "halbd/vip.h"
 
-static bool reload_pending, stop_pending;
+static bool reload_pending, stop_pending, dump_pending;
 
 uint64_t halbd_now(void)
 {
@@ -59,6 +59,9 @@ static void on_signal(struct halbd *d, struct halbd_watch *w, uint32_t events)
 			break;
 		case SIGHUP:
 			reload_pending = true;
+			break;
+		case SIGUSR1:
+			dump_pending = true;
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -198,10 +201,15 @@ static void reload(struct halbd *d)
 			if (!strcmp(g->cfg->name, group_of(nm, in->cfg->name)))
 				in->group = g;
 	}
+	/* a group rebuilt around running members is in their state, not INIT */
+	for (in = d->insts; in; in = in->next)
+		if (in->group && in->group->state == VRRP_STATE_INIT)
+			in->group->state = in->fsm.state;
 	start_missing(d, now);
 	for (in = d->insts; in; in = in->next)
 		inst_recalc(in, now);
 	halbd_lvs_after_reload(d);
+	metrics_reconfigure(d);
 	cfg_model_free(old);
 	log_info("reload done: %d instance(s) kept, %d stopped or restarted", kept, stopped);
 }
@@ -228,6 +236,9 @@ static void loop(struct halbd *d)
 		t = check_next(d);
 		if (t != UINT64_MAX && (!next || t < next))
 			next = t ? t : 1;
+		t = metrics_next(d);
+		if (t && (!next || t < next))
+			next = t;
 		if (next)
 			timeout = next > now ? (int)(next - now) : 0;
 		n = epoll_wait(d->epfd, evs, 32, timeout);
@@ -242,12 +253,17 @@ static void loop(struct halbd *d)
 		for (struct halbd_inst *in = d->insts; in; in = in->next)
 			inst_timers(in, now);
 		check_timers(d, now);
+		metrics_timers(d, now);
 		/* VRRP states and check results of this batch, into the kernel */
 		halbd_lvs_tick(d);
 		/* after the batch: reload may free watches the batch still points at */
 		if (reload_pending) {
 			reload_pending = false;
 			reload(d);
+		}
+		if (dump_pending) {
+			dump_pending = false;
+			statedump_write(d);
 		}
 	}
 }
@@ -262,6 +278,7 @@ static int setup_signals(struct halbd *d)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -1;
 	d->sig_w.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -284,6 +301,8 @@ int halbd_run(struct halbd *d)
 
 	d->sig_w.fd = d->ctl_w.fd = d->link_w.fd = -1;
 	d->garp.arp_fd = d->garp.na_fd = -1;
+	d->start_ms = halbd_now();
+	d->start_rt = time(NULL);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0 || setup_signals(d)) {
 		log_err("event loop setup: %s", strerror(errno));
@@ -294,7 +313,7 @@ int halbd_run(struct halbd *d)
 		log_err("cannot open rtnetlink");
 		goto out;
 	}
-	if (garp_open(&d->garp) || ctl_open(d) || track_link_open(d))
+	if (garp_open(&d->garp) || ctl_open(d) || track_link_open(d) || metrics_open(d))
 		goto out;
 	now = halbd_now();
 	proc_set_security(d->model->global.script_security);
@@ -314,6 +333,7 @@ int halbd_run(struct halbd *d)
 	halbd_lvs_stop(d);
 	ret = 0;
 out:
+	metrics_close(d);
 	track_link_close(d);
 	ctl_close(d);
 	garp_close(&d->garp);

@@ -21,6 +21,10 @@ struct nl_sock;
 struct lvs;
 struct halb_handle;
 struct rs_vip;
+struct lvs_rs;
+struct check;
+struct metrics_srv;
+struct sbuf;
 
 struct halbd_watch {
 	int fd;
@@ -48,10 +52,14 @@ struct halbd_inst {
 	struct cfg_addr src;		/* our primary address, advert source */
 	struct cfg_addr mcast;
 	bool vips_up;
+	bool src_warned;		/* "no usable source address" logged */
 	bool link_fault, script_fault;
 	int if_delta, script_delta;
 	int garp_left;			/* rounds left in the current burst */
 	uint64_t garp_next, garp_second, garp_refresh;
+	uint32_t ah_seq;		/* AH: last sequence number sent or accepted */
+	bool ah_cycle;			/* AH: ah_seq reached VRRP_AH_SEQ_MAX */
+	uint16_t ip_id;			/* AH: IPv4 identification of the last advert */
 	uint64_t tx, rx, interval_mismatch;
 	uint64_t drops[VRRP_DROP__MAX];
 };
@@ -88,6 +96,13 @@ struct halbd {
 	struct rs_vip *rs_vips;		/* VIPs halbd put on lo (standby DR) */
 	int nrs_vips;
 	bool rs_arp_set;
+	/* observability (metrics*.c, statedump.c) */
+	const char *version;
+	uint64_t start_ms;		/* halbd_now() at start */
+	int64_t start_rt;		/* time(NULL) at start */
+	const char *metrics_arg;	/* --metrics ADDR:PORT, overrides prometheus_listen */
+	struct metrics_srv *metrics;	/* NULL: endpoint off */
+	const char *dump_arg;		/* --dump-file PATH, overrides state_dump_file */
 };
 
 uint64_t halbd_now(void);
@@ -115,6 +130,8 @@ struct halbd_script *script_find(struct halbd *d, const char *name);
 int ctl_open(struct halbd *d);
 void ctl_close(struct halbd *d);
 char *ctl_vrrp_json(struct halbd *d);
+/* The "instances" array of vrrp-json, for the state dump. */
+void ctl_instances_json(struct halbd *d, struct sbuf *b);
 
 /* lvs_run.c: the LVS side, driven by the loop */
 int halbd_lvs_start(struct halbd *d);
@@ -124,6 +141,23 @@ void halbd_lvs_after_reload(struct halbd *d);
 /* After each loop batch: VRRP standby changes, then the kernel diff. */
 void halbd_lvs_tick(struct halbd *d);
 void halbd_lvs_stop(struct halbd *d);
+/* The checks of a real server (one per checker block); an entry may be NULL. */
+int halbd_rs_nchecks(const struct lvs_rs *rs);
+const struct check *halbd_rs_check(const struct lvs_rs *rs, int i);
+
+/* metrics.c: the Prometheus text exposition of everything below; NULL on ENOMEM. */
+char *metrics_collect(struct halbd *d, size_t *len);
+/* metrics_http.c: the endpoint, in the loop like every other socket. */
+int metrics_open(struct halbd *d);
+/* After a reload: follow a changed prometheus_listen (a failure leaves it off). */
+void metrics_reconfigure(struct halbd *d);
+void metrics_close(struct halbd *d);
+uint64_t metrics_next(const struct halbd *d);	/* 0: no deadline */
+void metrics_timers(struct halbd *d, uint64_t now);
+
+/* statedump.c: SIGUSR1 */
+#define HALBD_DEFAULT_DUMP	"/run/halbd.json"
+int statedump_write(struct halbd *d);
 
 /* daemon.c */
 int halbd_run(struct halbd *d);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/keyidx.h"
 #include "common/log.h"
 #include "halbd/lvs.h"
 
@@ -20,9 +21,15 @@ struct lvs_svc {
 	const struct lvs_vs *vs;	/* desired only: for messages */
 };
 
+/*
+ * A table of services, indexed by key so that the diff of two tables costs
+ * time in proportion to their size, not its square.  An index that could
+ * not be allocated is left empty and lookups scan instead.
+ */
 struct lvs_table {
 	struct lvs_svc *svcs;
-	size_t n;
+	size_t n, cap;
+	struct keyidx idx;
 };
 
 /* A call the kernel refused, not repeated until the configuration changes. */
@@ -126,12 +133,44 @@ static bool dest_attrs_eq(const struct halb_dest *a, const struct halb_dest *b)
 	       a->l_thresh == b->l_thresh;
 }
 
+static uint64_t svc_key_hash(const struct halb_service *s)
+{
+	uint64_t h = keyidx_hash(KEYIDX_SEED, &s->af, sizeof(s->af));
+
+	h = keyidx_hash(h, &s->fwmark, sizeof(s->fwmark));
+	if (s->fwmark)
+		return h;
+	h = keyidx_hash(h, &s->protocol, sizeof(s->protocol));
+	h = keyidx_hash(h, &s->port, sizeof(s->port));
+	return keyidx_hash(h, &s->addr, addr_len(s->af));
+}
+
 static struct lvs_svc *table_find(struct lvs_table *t, const struct halb_service *key)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (svc_key_eq(&t->svcs[i].s, key))
-			return &t->svcs[i];
+	uint64_t h;
+	size_t it, pos;
+
+	if (!t->idx.slot) {
+		for (size_t i = 0; i < t->n; i++)
+			if (svc_key_eq(&t->svcs[i].s, key))
+				return &t->svcs[i];
+		return NULL;
+	}
+	h = svc_key_hash(key);
+	for (it = keyidx_first(&t->idx, h); (pos = keyidx_next(&t->idx, h, &it)) != KEYIDX_END;)
+		if (svc_key_eq(&t->svcs[pos].s, key))
+			return &t->svcs[pos];
 	return NULL;
+}
+
+/* After the positions moved (or the room grew): index them again. */
+static void table_reindex(struct lvs_table *t)
+{
+	keyidx_free(&t->idx);
+	if (keyidx_init(&t->idx, t->cap))
+		return;		/* lookups scan */
+	for (size_t i = 0; i < t->n; i++)
+		keyidx_put(&t->idx, svc_key_hash(&t->svcs[i].s), i);
 }
 
 static struct halb_dest *dest_find(struct halb_dest *d, size_t n, const struct halb_dest *key)
@@ -149,28 +188,31 @@ static void table_free(struct lvs_table *t)
 	free(t->svcs);
 	t->svcs = NULL;
 	t->n = 0;
+	t->cap = 0;
+	keyidx_free(&t->idx);
 }
 
 static struct lvs_svc *table_add(struct lvs_table *t, const struct halb_service *s)
 {
-	struct lvs_svc *n = realloc(t->svcs, (t->n + 1) * sizeof(*n));
+	struct lvs_svc *n;
 
-	if (!n)
-		return NULL;
-	t->svcs = n;
-	n = &t->svcs[t->n++];
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+
+		n = realloc(t->svcs, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		t->svcs = n;
+		t->cap = cap;
+		table_reindex(t);
+	}
+	n = &t->svcs[t->n];
 	memset(n, 0, sizeof(*n));
 	n->s = *s;
+	if (t->idx.slot)
+		keyidx_put(&t->idx, svc_key_hash(s), t->n);
+	t->n++;
 	return n;
-}
-
-static void table_del(struct lvs_table *t, struct lvs_svc *s)
-{
-	size_t i = s - t->svcs;
-
-	free(s->dests);
-	memmove(&t->svcs[i], &t->svcs[i + 1], (t->n - i - 1) * sizeof(*s));
-	t->n--;
 }
 
 static struct halb_dest *dest_add(struct lvs_svc *s, const struct halb_dest *d)
@@ -304,11 +346,23 @@ bool lvs_rs_inhibit(const struct lvs_rs *rs)
 	return rs->cfg->has_inhibit ? rs->cfg->inhibit : rs->vs->cfg->inhibit_default;
 }
 
-static struct lvs_vs *old_vs_find(struct lvs_vs *old, int n, const struct cfg_vs *c)
+/* The virtual server of the previous configuration with @c's key. */
+static struct lvs_vs *old_vs_find(struct lvs_vs *old, int n, const struct keyidx *k,
+				  const struct cfg_vs *c)
 {
-	for (int i = 0; i < n; i++)
-		if (old[i].cfg && cfg_vs_same_key(old[i].cfg, c))
-			return &old[i];
+	uint64_t h;
+	size_t it, pos;
+
+	if (!k->slot) {		/* no index: scan */
+		for (int i = 0; i < n; i++)
+			if (old[i].cfg && cfg_vs_same_key(old[i].cfg, c))
+				return &old[i];
+		return NULL;
+	}
+	h = cfg_vs_key_hash(c);
+	for (it = keyidx_first(k, h); (pos = keyidx_next(k, h, &it)) != KEYIDX_END;)
+		if (old[pos].cfg && cfg_vs_same_key(old[pos].cfg, c))
+			return &old[pos];
 	return NULL;
 }
 
@@ -324,6 +378,7 @@ static struct lvs_rs *old_rs_find(struct lvs_vs *ov, const struct cfg_rs *c)
 int lvs_load(struct lvs *l, const struct cfg_model *m)
 {
 	struct lvs_vs *nv, *old = l->vs;
+	struct keyidx oldidx = { 0 };
 	int n = 0, nold = l->nvs, i = 0;
 
 	for (const struct cfg_vs *c = m->vss; c; c = c->next)
@@ -353,8 +408,13 @@ int lvs_load(struct lvs *l, const struct cfg_model *m)
 		}
 	}
 	/* carry the state of what survives; from here on nothing can fail */
+	if (keyidx_init(&oldidx, nold))
+		keyidx_free(&oldidx);	/* no index: old_vs_find() scans */
+	for (i = 0; oldidx.slot && i < nold; i++)
+		if (old[i].cfg)
+			keyidx_put(&oldidx, cfg_vs_key_hash(old[i].cfg), i);
 	for (i = 0; i < n; i++) {
-		struct lvs_vs *v = &nv[i], *ov = old_vs_find(old, nold, v->cfg);
+		struct lvs_vs *v = &nv[i], *ov = old_vs_find(old, nold, &oldidx, v->cfg);
 
 		if (ov) {
 			v->quorum_up = ov->quorum_up;
@@ -379,6 +439,7 @@ int lvs_load(struct lvs *l, const struct cfg_model *m)
 				ors->cfg = NULL;	/* taken over */
 		}
 	}
+	keyidx_free(&oldidx);
 	for (i = 0; i < nold; i++)
 		for (int j = 0; j < old[i].nrs; j++)
 			if (old[i].rs[j].cfg && l->hooks.rs_gone)
@@ -707,6 +768,7 @@ int lvs_apply(struct lvs *l)
 {
 	struct lvs_table want = { 0 };
 	unsigned int errors = l->st.errors;
+	size_t kept = 0;
 	char sb[80];
 
 	l->dirty = false;
@@ -716,17 +778,20 @@ int lvs_apply(struct lvs *l)
 		l->dirty = true;
 		return 1;
 	}
-	/* services no longer configured */
+	/* services no longer configured; the rest keep their order */
 	for (size_t i = 0; i < l->applied.n; i++) {
 		struct lvs_svc *h = &l->applied.svcs[i];
 
-		if (table_find(&want, &h->s))
-			continue;
-		if (!call_svc(l, OP_DEL_SVC, NULL, &h->s)) {
+		if (!table_find(&want, &h->s) && !call_svc(l, OP_DEL_SVC, NULL, &h->s)) {
 			log_info("service %s removed", svc_str(&h->s, sb, sizeof(sb)));
-			table_del(&l->applied, h);
-			i--;
+			free(h->dests);
+			continue;
 		}
+		l->applied.svcs[kept++] = *h;
+	}
+	if (kept != l->applied.n) {
+		l->applied.n = kept;
+		table_reindex(&l->applied);
 	}
 	for (size_t i = 0; i < want.n; i++) {
 		struct lvs_svc *w = &want.svcs[i], *h = table_find(&l->applied, &w->s);
@@ -828,11 +893,11 @@ void lvs_stop(struct lvs *l, bool flush)
 	}
 	if (!flush)
 		return;
-	while (l->applied.n) {
-		struct lvs_svc *h = &l->applied.svcs[0];
+	for (size_t i = 0; i < l->applied.n; i++) {
+		struct lvs_svc *h = &l->applied.svcs[i];
 
 		if (!l->ops->del_service(l->ctx, &h->s))
 			log_info("service %s removed (flush on exit)", svc_str(&h->s, sb, sizeof(sb)));
-		table_del(&l->applied, h);
 	}
+	table_free(&l->applied);
 }

@@ -32,6 +32,20 @@ struct rs_checks {
 	int n;
 };
 
+int halbd_rs_nchecks(const struct lvs_rs *rs)
+{
+	const struct rs_checks *o = rs->priv;
+
+	return o ? o->n : 0;
+}
+
+const struct check *halbd_rs_check(const struct lvs_rs *rs, int i)
+{
+	const struct rs_checks *o = rs->priv;
+
+	return o && i >= 0 && i < o->n ? o->cks[i].ck : NULL;
+}
+
 static void on_check(void *arg, bool up, const char *why)
 {
 	struct rs_ck *c = arg;

@@ -41,6 +41,10 @@ static void usage(FILE *f)
 		"      --flush-on-exit      remove the configured virtual servers at exit\n"
 		"                           (default: leave them; same as lvs_flush_onstop)\n"
 		"      --control PATH       control socket (default $HALBD_CONTROL or " DEFAULT_CTL ")\n"
+		"      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+		"                           ([ADDR]:PORT for IPv6; overrides prometheus_listen)\n"
+		"      --dump-file PATH     where SIGUSR1 writes the JSON state (default\n"
+		"                           state_dump_file, else " HALBD_DEFAULT_DUMP ")\n"
 		"  -v, --version            print the version\n"
 		"  -h, --help               this help\n");
 }
@@ -159,12 +163,15 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'C' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "flush-on-exit", no_argument, NULL, 'F' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "dump-file", required_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conf = DEFAULT_CONF, *pidfile = DEFAULT_PID;
 	const char *ctl = getenv("HALBD_CONTROL");
+	const char *metrics = NULL, *dump = NULL;
 	bool nofork = false, console = false, detail = false, test = false;
 	bool vrrp_only = false, check_only = false, flush = false;
 	int facility = LOG_DAEMON, c, ret;
@@ -190,6 +197,25 @@ int main(int argc, char **argv)
 		case 'C': check_only = true; break;
 		case 'F': flush = true; break;
 		case 'c': ctl = optarg; break;
+		case 'M': {
+			struct cfg_addr a;
+			const char *why;
+			uint16_t port;
+
+			if (cfg_parse_hostport(optarg, &a, &port, &why)) {
+				fprintf(stderr, "halbd: invalid --metrics '%s': %s\n", optarg, why);
+				return 1;
+			}
+			metrics = optarg;
+			break;
+		}
+		case 'U':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "halbd: --dump-file needs an absolute path\n");
+				return 1;
+			}
+			dump = optarg;
+			break;
 		case 'v': printf("halbd %s\n", HALBD_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
@@ -239,6 +265,9 @@ int main(int argc, char **argv)
 	d.no_lvs = vrrp_only && !check_only;
 	d.no_vrrp = check_only && !vrrp_only;
 	d.flush_on_exit = flush;
+	d.version = HALBD_VERSION;
+	d.metrics_arg = metrics;
+	d.dump_arg = dump;
 	ret = halbd_run(&d);
 	unlink(pidfile);
 	cfg_model_free(d.model);

@@ -15,6 +15,7 @@
 #include "halbd/halbd.h"
 #include "halbd/proc.h"
 #include "halbd/vip.h"
+#include "halbd/vrrp_ah.h"
 #include "halbd/vrrp_net.h"
 
 #define NOTIFY_TIMEOUT_MS	10000
@@ -26,11 +27,24 @@ static const char *script_user(const struct halbd *d)
 	return d->model->global.script_user;
 }
 
+/* AH: the whole datagram, one sequence number and IP id per advert round. */
+static int wrap_ah(struct halbd_inst *in, const struct cfg_addr *dst, const uint8_t *msg,
+		   size_t mlen, uint8_t *out, size_t olen)
+{
+	struct vrrp_ah_tx t = { .src = in->src.v4, .dst = dst->v4, .ip_id = in->ip_id,
+				.seq = in->ah_seq, .unicast = in->cfg->npeers > 0,
+				.key = in->cfg->auth_pass };
+
+	return vrrp_ah_encode(&t, msg, mlen, out, olen);
+}
+
 static void send_advert(struct halbd_inst *in, uint8_t prio)
 {
 	const struct cfg_instance *c = in->cfg;
 	static struct vrrp_advert a;	/* ~5 KiB: not on the stack */
 	uint8_t buf[VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN];
+	uint8_t pkt[VRRP_AH_IP_LEN + VRRP_AH_LEN + sizeof(buf)];
+	bool ah = c->auth_type == CFG_AUTH_AH;
 	int ndst = c->npeers ? c->npeers : 1;
 
 	if (in->w.fd < 0 || !in->src.family)
@@ -47,14 +61,28 @@ static void send_advert(struct halbd_inst *in, uint8_t prio)
 	if (c->auth_type == CFG_AUTH_PASS) {
 		a.auth_type = 1;
 		memcpy(a.auth, c->auth_pass, VRRP_AUTH_LEN);
+	} else if (ah) {
+		a.auth_type = VRRP_AUTH_TYPE_AH;
+		/* as keepalived: stuck at the limit, not wrapped (136 years at 1 s) */
+		if (in->ah_seq > VRRP_AH_SEQ_MAX)
+			in->ah_cycle = true;
+		else
+			in->ah_seq++;
+		if (!++in->ip_id)	/* 0 would let the kernel pick one after signing */
+			in->ip_id = 1;
 	}
 	for (int i = 0; i < ndst; i++) {
 		const struct cfg_addr *dst = c->npeers ? &c->peers[i] : &in->mcast;
 		int len = vrrp_pkt_encode(&a, &in->src, dst, buf, sizeof(buf));
+		const uint8_t *out = buf;
 
+		if (len >= 0 && ah) {
+			len = wrap_ah(in, dst, buf, len, pkt, sizeof(pkt));
+			out = pkt;
+		}
 		if (len < 0)
 			return;
-		if (vrrp_net_send(in->w.fd, in->ifindex, &in->src, dst, buf, len))
+		if (vrrp_net_send(in->w.fd, in->ifindex, &in->src, dst, out, len))
 			log_dbg("(%s) send advert: %s", c->name, strerror(errno));
 		else
 			in->tx++;
@@ -202,6 +230,11 @@ static void apply(struct halbd_inst *in, unsigned int act, uint64_t now, bool fr
 	const struct cfg_instance *c = in->cfg;
 	const struct cfg_global *g = &in->d->model->global;
 
+	/* keepalived's rule: a counter stuck at the limit restarts with a new master */
+	if ((act & VRRP_ACT_BECOME_MASTER) && in->ah_cycle) {
+		in->ah_cycle = false;
+		in->ah_seq = 0;
+	}
 	if (act & VRRP_ACT_LEAVE_MASTER) {
 		vips_set(in, false);
 		in->garp_left = 0;
@@ -302,19 +335,30 @@ static void eval_links(struct halbd_inst *in)
 	}
 }
 
-/* (Re)learn interface facts and open the socket if that failed before. */
-static void bind_interface(struct halbd_inst *in)
+/*
+ * (Re)learn interface facts and open the socket if that failed before.
+ * An interface deleted and created again under the same name has a new
+ * index: the socket bound to the old one and its multicast membership died
+ * with it, so they are made afresh, and VIPs a master still believes in are
+ * put on the new interface (normally the deletion already meant FAULT).
+ */
+static void bind_interface(struct halbd_inst *in, uint64_t now)
 {
 	const struct cfg_instance *c = in->cfg;
+	bool recreated;
 	int ifindex;
 
 	if (net_if_info(c->ifname, &ifindex, in->mac, NULL))
 		return;
-	if (in->w.fd >= 0 && ifindex != in->ifindex) {
-		/* the interface was recreated: memberships died with the old one */
-		halbd_watch_del(in->d, &in->w);
-		close(in->w.fd);
-		in->w.fd = -1;
+	recreated = in->ifindex && ifindex != in->ifindex;
+	if (recreated) {
+		log_info("(%s) %s was recreated (index %d, was %d): reopening the VRRP socket",
+			 c->name, c->ifname, ifindex, in->ifindex);
+		if (in->w.fd >= 0) {
+			halbd_watch_del(in->d, &in->w);
+			close(in->w.fd);
+			in->w.fd = -1;
+		}
 	}
 	in->ifindex = ifindex;
 	if (c->unicast_src.family)
@@ -322,16 +366,25 @@ static void bind_interface(struct halbd_inst *in)
 	else if (net_primary_addr(c->ifname, c->family, c->vips, c->nvips, &in->src))
 		memset(&in->src, 0, sizeof(in->src));
 	if (in->w.fd < 0) {
-		in->w.fd = vrrp_net_open(c->family, ifindex, c->ifname, c->npeers ? NULL : &in->mcast);
+		int proto = c->auth_type == CFG_AUTH_AH ? VRRP_AH_PROTO : VRRP_PROTO;
+
+		in->w.fd = vrrp_net_open(c->family, ifindex, c->ifname,
+					 c->npeers ? NULL : &in->mcast, proto);
 		if (in->w.fd >= 0 && halbd_watch_add(in->d, &in->w, EPOLLIN)) {
 			close(in->w.fd);
 			in->w.fd = -1;
 		}
 	}
 	in->fsm.self = in->src;
-	if (!in->src.family)
+	/* once per loss of the address, not at every link event until it is back */
+	if (!in->src.family && !in->src_warned)
 		log_warn("(%s) no usable IPv%d source address on %s yet", c->name,
 			 c->family == AF_INET ? 4 : 6, c->ifname);
+	in->src_warned = !in->src.family;
+	if (recreated && in->vips_up) {
+		vips_set(in, true);
+		garp_burst(in, now, eff(c->garp_repeat, in->d->model->global.garp_repeat));
+	}
 }
 
 void inst_recalc(struct halbd_inst *in, uint64_t now)
@@ -351,7 +404,7 @@ void inst_recalc(struct halbd_inst *in, uint64_t now)
 
 void inst_link_changed(struct halbd_inst *in, uint64_t now)
 {
-	bind_interface(in);
+	bind_interface(in, now);
 	eval_links(in);
 	inst_recalc(in, now);
 }
@@ -379,6 +432,42 @@ static bool is_multicast(const struct cfg_addr *a)
 				      IN6_IS_ADDR_MULTICAST(&a->v6);
 }
 
+/*
+ * The receive checks.  With AH, the ICV is checked before the VRRP message
+ * is looked at, as RFC 2402 wants: only authentic bytes get parsed.
+ * @vrid: out, the VRID the packet claims (-1: too short to say).
+ */
+static enum vrrp_drop check_advert(struct halbd_inst *in, const struct vrrp_rx_meta *m,
+				   struct vrrp_rx_ctx *ctx, struct vrrp_advert *adv, int *vrid)
+{
+	const struct cfg_instance *c = in->cfg;
+	const uint8_t *msg = m->payload;
+	size_t len = m->len;
+
+	*vrid = len > 1 ? msg[1] : -1;
+	if (in->src.family && cfg_addr_equal(&m->src, &in->src))
+		return VRRP_DROP_OWN;
+	if (c->npeers && !is_peer(c, &m->src))
+		return VRRP_DROP_PEER;
+	if (c->auth_type == CFG_AUTH_AH) {
+		struct vrrp_ah_rx rx = { .key = c->auth_pass, .unicast = c->npeers > 0,
+					 .vrid = c->vrid, .seq_last = in->ah_seq };
+		enum vrrp_drop r = vrrp_ah_check(m->ip, m->iplen, &rx);
+
+		*vrid = rx.vlen > 1 ? rx.vrrp[1] : -1;
+		if (r != VRRP_RX_OK)
+			return r;
+		/* authentic, so its number is the one to continue from (keepalived) */
+		in->ah_seq = rx.seq;
+		if (in->fsm.state == VRRP_STATE_BACKUP)
+			in->ah_cycle = false;
+		ctx->auth_type = VRRP_AUTH_TYPE_AH;
+		msg = rx.vrrp;
+		len = rx.vlen;
+	}
+	return vrrp_pkt_decode(msg, len, ctx, adv);
+}
+
 static void inst_rx(struct halbd *d, struct halbd_watch *w, uint32_t events)
 {
 	struct halbd_inst *in = w->arg;
@@ -394,6 +483,7 @@ static void inst_rx(struct halbd *d, struct halbd_watch *w, uint32_t events)
 		struct vrrp_rx_meta m;
 		enum vrrp_drop r;
 		uint64_t now;
+		int vrid;
 
 		if (vrrp_net_recv(in->w.fd, c->family, buf, sizeof(buf), &m) <= 0)
 			break;
@@ -406,13 +496,8 @@ static void inst_rx(struct halbd *d, struct halbd_watch *w, uint32_t events)
 			ctx.auth_type = 1;
 			memcpy(ctx.auth, c->auth_pass, VRRP_AUTH_LEN);
 		}
-		if (in->src.family && cfg_addr_equal(&m.src, &in->src))
-			r = VRRP_DROP_OWN;
-		else if (c->npeers && !is_peer(c, &m.src))
-			r = VRRP_DROP_PEER;
-		else
-			r = vrrp_pkt_decode(m.payload, m.len, &ctx, &adv);
-		if (r == VRRP_DROP_VRID && local_vrid(in, m.len > 1 ? m.payload[1] : -1))
+		r = check_advert(in, &m, &ctx, &adv, &vrid);
+		if (r == VRRP_DROP_VRID && local_vrid(in, vrid))
 			continue;	/* a sibling instance's advert, not an error */
 		if (r != VRRP_RX_OK) {
 			char a[INET6_ADDRSTRLEN];
@@ -459,7 +544,7 @@ struct halbd_inst *inst_start(struct halbd *d, struct cfg_instance *cfg, uint64_
 	d->insts = in;
 	vrrp_fsm_init(&in->fsm, in->version, cfg->priority, cfg->advert_cs * 10,
 		      !cfg->nopreempt, cfg->preempt_delay_ms, cfg->init_master);
-	bind_interface(in);
+	bind_interface(in, now);
 	/* a previous run killed with -9 may have left them: start clean like keepalived */
 	vips_set(in, false);
 	eval_links(in);

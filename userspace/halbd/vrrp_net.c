@@ -11,14 +11,18 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "halbd/vrrp_ah.h"
 #include "halbd/vrrp_net.h"
 #include "halbd/vrrp_pkt.h"
 
-static int open4(int fd, int ifindex, const struct cfg_addr *group)
+static int open4(int fd, int ifindex, const struct cfg_addr *group, int proto)
 {
 	int ttl = 255, off = 0, on = 1, tos = IPTOS_PREC_INTERNETCONTROL;
 	struct ip_mreqn mr = { .imr_ifindex = ifindex };
 
+	/* AH's ICV covers the IP header: we write it, the kernel keeps it */
+	if (proto == VRRP_AH_PROTO && setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, sizeof(on)))
+		return -1;
 	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) ||
@@ -58,9 +62,10 @@ static int open6(int fd, int ifindex, const struct cfg_addr *group)
 	return 0;
 }
 
-int vrrp_net_open(int family, int ifindex, const char *ifname, const struct cfg_addr *group)
+int vrrp_net_open(int family, int ifindex, const char *ifname, const struct cfg_addr *group,
+		  int proto)
 {
-	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 
 	if (fd < 0) {
 		log_err("VRRP socket: %s", strerror(errno));
@@ -68,7 +73,7 @@ int vrrp_net_open(int family, int ifindex, const char *ifname, const struct cfg_
 	}
 	/* only this interface's adverts: the same VRID may exist elsewhere */
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
-	    (family == AF_INET ? open4(fd, ifindex, group) : open6(fd, ifindex, group))) {
+	    (family == AF_INET ? open4(fd, ifindex, group, proto) : open6(fd, ifindex, group))) {
 		log_err("VRRP socket on %s: %s", ifname, strerror(errno));
 		close(fd);
 		return -1;
@@ -156,6 +161,8 @@ int vrrp_net_recv(int fd, int family, uint8_t *buf, size_t len, struct vrrp_rx_m
 		memcpy(&m->dst.v4, buf + 16, 4);
 		m->payload = buf + ihl;
 		m->len = tot - ihl;
+		m->ip = buf;
+		m->iplen = tot;
 		return 1;
 	}
 	m->src.family = m->dst.family = AF_INET6;

@@ -19,6 +19,10 @@ static const char *const drop_names[VRRP_DROP__MAX] = {
 	[VRRP_DROP_FAMILY]	= "family",
 	[VRRP_DROP_OWN]		= "own",
 	[VRRP_DROP_PEER]	= "peer",
+	[VRRP_DROP_AH_HEADER]	= "ah_header",
+	[VRRP_DROP_AH_ICV]	= "ah_icv",
+	[VRRP_DROP_AH_SPI]	= "ah_spi",
+	[VRRP_DROP_AH_SEQ]	= "ah_seq",
 };
 
 const char *vrrp_drop_name(enum vrrp_drop r)

@@ -36,6 +36,10 @@ enum vrrp_drop {
 	VRRP_DROP_FAMILY,
 	VRRP_DROP_OWN,			/* our own packet looped back */
 	VRRP_DROP_PEER,			/* unicast from an address not in unicast_peer */
+	VRRP_DROP_AH_HEADER,		/* AH: not next header VRRP, or not a 96-bit ICV */
+	VRRP_DROP_AH_ICV,		/* AH: HMAC-MD5-96 wrong (key, or altered) */
+	VRRP_DROP_AH_SPI,		/* AH: SPI is not the sender's address */
+	VRRP_DROP_AH_SEQ,		/* AH: sequence number not above the last one */
 	VRRP_DROP__MAX,
 };
 
@@ -50,7 +54,7 @@ struct vrrp_advert {
 	int family;
 	int naddrs;
 	struct cfg_addr addrs[VRRP_MAX_ADDRS];
-	uint8_t auth_type;		/* v2 only: 0 none, 1 simple text */
+	uint8_t auth_type;		/* v2 only: 0 none, 1 simple text, 2 AH */
 	char auth[VRRP_AUTH_LEN];	/* v2 only */
 };
 

@@ -303,7 +303,7 @@ static void test_comments_and_quotes(void)
 		"vrrp_instance \"VI 1\" { # trailing\n"
 		"  interface eth0 ! bang comment\n"
 		"  virtual_router_id 9\n"
-		"  authentication {\n auth_type PASS\n auth_pass pa!ss\n }\n"
+		"  authentication {\n auth_type PASS\n auth_pass \"pa!ss\"\n }\n"
 		"  notify \"/bin/x \\\"q\\\"\" arg2\n"
 		"}\n");
 
@@ -311,9 +311,23 @@ static void test_comments_and_quotes(void)
 	if (!m)
 		return;
 	CHECK_STR(m->instances->name, "VI 1");
-	CHECK(!memcmp(m->instances->auth_pass, "pa!ss\0\0\0", 8));
+	CHECK(!memcmp(m->instances->auth_pass, "pa!ss\0\0\0", 8));	/* quoted: kept */
 	CHECK_STR(m->instances->notify.any, "\"/bin/x \\\"q\\\"\" arg2");
 	CHECK_EQ(nmsgs, 0);
+	cfg_model_free(m);
+	/* unquoted, '!' and '#' start a comment mid-word too, as keepalived reads it */
+	m = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 9\n"
+		  " authentication {\n auth_type AH\n auth_pass pa!ss\n }\n"
+		  " priority 10#0\n}\n");
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK(!memcmp(m->instances->auth_pass, "pa\0\0\0\0\0\0", 8));
+	CHECK_EQ(m->instances->priority, 10);
+	CHECK(msg_at("W", 6, "'!' starts a comment, as in keepalived: 'pa!...' is read as 'pa'"
+		     " (quote the word to keep the '!')"));
+	CHECK(msg_at("W", 8, "'#' starts a comment, as in keepalived: '10#...' is read as '10'"
+		     " (quote the word to keep the '#')"));
 	cfg_model_free(m);
 	m = parse("vrrp_instance X {\n interface \"eth0\n}\n");
 	CHECK(!m);
@@ -468,6 +482,74 @@ static void test_versions_and_intervals(void)
 	CHECK(!m);
 }
 
+static void test_auth_ah(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_instance A {\n state MASTER\n interface eth0\n virtual_router_id 1\n"
+		" authentication {\n auth_type AH\n auth_pass longer-than-8\n }\n}\n"
+		"vrrp_instance B {\n state BACKUP\n interface eth0\n virtual_router_id 2\n"
+		" authentication {\n auth_type ah\n auth_pass k\n }\n}\n"
+		"vrrp_instance C {\n state MASTER\n interface eth0\n virtual_router_id 3\n"
+		" priority 255\n authentication {\n auth_type AH\n auth_pass k\n }\n}\n");
+	struct cfg_instance *a, *b, *c;
+
+	CHECK(m);
+	if (!m)
+		return;
+	a = m->instances;
+	b = a->next;
+	c = b->next;
+	/* AH is kept (no "not implemented, without authentication" any more) */
+	CHECK_EQ(a->auth_type, CFG_AUTH_AH);
+	CHECK(!memcmp(a->auth_pass, "longer-t", 8));
+	CHECK(msg_at("W", 7, "auth_pass longer than 8 characters, truncated like keepalived"));
+	/* like keepalived, state MASTER gives way to learning the sequence number */
+	CHECK(!a->init_master);
+	CHECK(msg_at("W", 1, "vrrp_instance A: 'state MASTER' with auth_type AH starts as BACKUP,"
+		     " like keepalived, to learn the AH sequence number first"));
+	CHECK_EQ(b->auth_type, CFG_AUTH_AH);
+	CHECK(!memcmp(b->auth_pass, "k\0\0\0\0\0\0\0", 8));	/* NUL padded: the HMAC key */
+	/* the address owner is master at once anyway: nothing to warn about */
+	CHECK(c->init_master);
+	CHECK_EQ(m->nwarnings, 2);
+	cfg_model_free(m);
+}
+
+static void test_ipv6_unicast(void)
+{
+	struct cfg_model *m = parse(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		" unicast_src_ip 2001:db8::1\n unicast_peer {\n 2001:db8::2\n 2001:db8::3\n }\n"
+		" virtual_ipaddress {\n 2001:db8::100/64\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		" unicast_peer {\n 2001:db8::2\n }\n"
+		" virtual_ipaddress {\n 2001:db8::101\n }\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n"
+		" unicast_peer {\n fe80::2\n }\n"
+		" virtual_ipaddress {\n 2001:db8::102\n }\n}\n");
+	struct cfg_instance *a;
+
+	CHECK(m);
+	if (!m)
+		return;
+	a = m->instances;
+	CHECK_EQ(a->family, AF_INET6);
+	CHECK_EQ(cfg_instance_version(m, a), 3);
+	CHECK(addr_is(&a->unicast_src, "2001:db8::1"));
+	CHECK_EQ(a->npeers, 2);
+	CHECK(addr_is(&a->peers[1], "2001:db8::3"));
+	/* without a source the link-local one goes out: fine for link-local peers only */
+	CHECK(msg_at("W", 13, "vrrp_instance B: IPv6 unicast_peer without unicast_src_ip: adverts go"
+		     " out from the link-local address, which peers listing global addresses drop"));
+	CHECK_EQ(m->nwarnings, 1);
+	cfg_model_free(m);
+	/* families do not mix */
+	m = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		  " unicast_src_ip 192.0.2.1\n virtual_ipaddress {\n 2001:db8::100\n }\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 1, "vrrp_instance A: unicast_src_ip family differs from the VIPs"));
+}
+
 static void test_model_equal_for_reload(void)
 {
 	struct cfg_model *a = parse(seed), *b = parse(seed);
@@ -499,6 +581,8 @@ int main(void)
 	RUN(test_errors_name_file_and_line);
 	RUN(test_unknown_keywords_warn);
 	RUN(test_versions_and_intervals);
+	RUN(test_auth_ah);
+	RUN(test_ipv6_unicast);
 	RUN(test_model_equal_for_reload);
 	reset_msgs();
 	if (!getenv("UT_KEEP")) {

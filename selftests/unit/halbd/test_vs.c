@@ -555,6 +555,58 @@ static void test_reload_minimal(void)
 	cfg_model_free(m2);
 }
 
+/*
+ * Twelve services; a reload drops five scattered ones and changes a weight
+ * in a survivor: five deletes and one edit, the survivors found again by
+ * key after the table closed its gaps, and the same file once more is no
+ * call at all.
+ */
+static char *many_vs(int n, const char *skip, int w)
+{
+	static char buf[8192];
+	size_t off = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (skip && strchr(skip, 'a' + i))
+			continue;
+		off += snprintf(buf + off, sizeof(buf) - off,
+				"virtual_server 203.0.113.%d %d {\n  lb_algo rr\n  lb_kind NAT\n"
+				"  real_server 192.0.2.11 %d { weight %d }\n}\n",
+				i + 1, 8000 + i, 8000 + i, i == 11 ? w : 1);
+	}
+	return buf;
+}
+
+static void test_reload_many(void)
+{
+	struct cfg_model *m = parse(many_vs(12, NULL, 1)), *m2, *m3;
+	struct lvs *l;
+
+	fake_reset();
+	l = start(m, false);
+	CHECK_EQ(fk.n, 12);
+	m2 = parse(many_vs(12, "acfhj", 4));
+	zero_calls();
+	lvs_load(l, m2);
+	cfg_model_free(m);
+	lvs_apply(l);
+	CHECK_EQ(fk.del_svc, 5);
+	CHECK_EQ(fk.edit_dest, 1);
+	CHECK_EQ(calls(), 6);
+	CHECK_EQ(fk.n, 7);
+	CHECK_EQ(weight_of("203.0.113.12", 8011, "192.0.2.11"), 4);
+	CHECK_EQ(weight_of("203.0.113.2", 8001, "192.0.2.11"), 1);
+	CHECK_EQ(weight_of("203.0.113.1", 8000, "192.0.2.11"), -1);
+	m3 = parse(many_vs(12, "acfhj", 4));
+	zero_calls();
+	lvs_load(l, m3);
+	cfg_model_free(m2);
+	lvs_apply(l);
+	CHECK_EQ(calls(), 0);
+	lvs_free(l);
+	cfg_model_free(m3);
+}
+
 static void test_check_transitions(void)
 {
 	struct cfg_model *m = parse(
@@ -810,6 +862,7 @@ int main(void)
 	RUN(test_start_empty_kernel);
 	RUN(test_start_adopts);
 	RUN(test_reload_minimal);
+	RUN(test_reload_many);
 	RUN(test_check_transitions);
 	RUN(test_quorum_sorry);
 	RUN(test_kernel_refusal);
