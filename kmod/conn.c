@@ -334,7 +334,7 @@ static struct halb_conn *conn_alloc(struct halb_net *hn, const struct halb_pkt *
 	cp->laddr = cp->caddr;
 	cp->lport = cp->cport;
 	cp->caddr_mode = HALB_CLIENT_ADDR_NONE;
-	cp->toa_done = 0;
+	cp->caddr_done = 0;
 	cp->ppv2 = 0;
 	cp->isn = 0;
 	cp->lp = NULL;

@@ -58,7 +58,7 @@ struct halb_conn {
 	union nf_inet_addr laddr;	/* local address: the reply's target */
 	__be16 lport;			/* local port */
 	u8 caddr_mode;			/* enum halb_client_addr, fixed */
-	u8 toa_done;			/* TOA: the server has its socket */
+	u8 caddr_done;			/* the server has the client's address */
 	u8 ppv2;			/* enum halb_ppv2_state */
 	u32 isn;			/* client's initial sequence number */
 	struct halb_laddr *lp;		/* holds @lport of it, or NULL */

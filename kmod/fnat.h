@@ -40,5 +40,6 @@ int halb_fnat_tcp_in(struct sk_buff *skb, struct halb_conn *cp,
 		     const struct halb_pkt *p, unsigned int mtu, bool *full);
 int halb_fnat_tcp_out(struct sk_buff *skb, struct halb_conn *cp,
 		      const struct halb_pkt *p, bool *full);
+unsigned int halb_fnat_tcp_mtu(const struct halb_conn *cp, unsigned int mtu);
 
 #endif /* _HALB_FNAT_H */

@@ -15,7 +15,9 @@
  * blocks one header shorter as the client sees them (algo/caddr.h).
  *
  * Either way the MSS the server announces in its SYN-ACK is lowered by the
- * bytes added, so a full-sized segment still fits the path with them.
+ * bytes added, so a full-sized segment still fits the path with them; and
+ * until the server has the address, a client's packet is held to the path
+ * MTU less those bytes (halb_fnat_tcp_mtu()).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -153,8 +155,13 @@ static int toa_add(struct sk_buff *skb, struct halb_conn *cp,
 
 	len = halb_toa_build(opt, READ_ONCE(toa_kind), cp->af == AF_INET6,
 			     &cp->caddr, (__force u16)cp->cport);
-	/* no room in the header, or in the path: this packet goes without */
-	if (hl + len > 60 || (!skb_is_gso(skb) && skb->len + len > mtu))
+	/*
+	 * No room in the header, or in the path (for a GSO packet: in its
+	 * segments, each of which gets the option): this one goes without.
+	 */
+	if (hl + len > 60 || mtu < len ||
+	    (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu - len) :
+			       skb->len + len > mtu))
 		return 0;
 	err = open_gap(skb, p, p->thoff + hl, len, full);
 	if (err)
@@ -247,10 +254,46 @@ int halb_fnat_tcp_in(struct sk_buff *skb, struct halb_conn *cp,
 	if (th->rst)
 		return 0;
 	if (cp->caddr_mode == HALB_CLIENT_ADDR_TOA)
-		return READ_ONCE(cp->toa_done) ? 0 : toa_add(skb, cp, p, mtu, full);
+		return READ_ONCE(cp->caddr_done) ? 0 : toa_add(skb, cp, p, mtu, full);
 	if (cp->caddr_mode == HALB_CLIENT_ADDR_PPV2)
 		return ppv2_in(skb, cp, p, mtu, full);
 	return 0;
+}
+
+/**
+ * halb_fnat_tcp_mtu - the MTU a client's packets must keep to
+ * @cp: the connection
+ * @mtu: of the path to the real server
+ *
+ * Until the server has the client's address (caddr_done: it acknowledged
+ * data after TOA, or the PROXY v2 header), halb may add that many bytes to
+ * a client's packet: TOA to every one with room for it, the header to the
+ * one with the first byte.  The client is held to the path MTU less those
+ * bytes, and told so (IPv6: not below its minimum MTU), so that they fit
+ * whichever packet it is.
+ *
+ * Return: the MTU to hold the client's packets to, and to tell the client.
+ */
+unsigned int halb_fnat_tcp_mtu(const struct halb_conn *cp, unsigned int mtu)
+{
+	unsigned int floor = cp->af == AF_INET6 ? IPV6_MIN_MTU : 68, len;
+	bool v6 = cp->af == AF_INET6;
+
+	if (cp->protocol != IPPROTO_TCP || READ_ONCE(cp->caddr_done))
+		return mtu;
+	switch (READ_ONCE(cp->caddr_mode)) {
+	case HALB_CLIENT_ADDR_TOA:
+		len = v6 ? HALB_TOA_LEN6 : HALB_TOA_LEN4;
+		break;
+	case HALB_CLIENT_ADDR_PPV2:
+		if (READ_ONCE(cp->ppv2) == HALB_PPV2_NONE)
+			return mtu;
+		len = v6 ? HALB_PPV2_LEN6 : HALB_PPV2_LEN4;
+		break;
+	default:
+		return mtu;
+	}
+	return mtu >= floor + len ? mtu - len : min(mtu, floor);
 }
 
 struct opt_arg {
@@ -333,8 +376,8 @@ int halb_fnat_tcp_out(struct sk_buff *skb, struct halb_conn *cp,
 			a.fn = mss_clamp;
 			walk_opts(th, &a);
 		} else if (th->ack && (s32)(ntohl(th->ack_seq) - (isn + 1)) > 0 &&
-			 !READ_ONCE(cp->toa_done))
-			WRITE_ONCE(cp->toa_done, 1);
+			 !READ_ONCE(cp->caddr_done))
+			WRITE_ONCE(cp->caddr_done, 1);
 		return 0;
 	}
 	if (cp->caddr_mode != HALB_CLIENT_ADDR_PPV2)
@@ -347,6 +390,10 @@ int halb_fnat_tcp_out(struct sk_buff *skb, struct halb_conn *cp,
 	}
 	if (READ_ONCE(cp->ppv2) != HALB_PPV2_IN)
 		return 0;
+	/* the whole header acknowledged: the server has the address */
+	if (th->ack && !READ_ONCE(cp->caddr_done) &&
+	    (s32)(ntohl(th->ack_seq) - (isn + 1 + a.delta)) >= 0)
+		WRITE_ONCE(cp->caddr_done, 1);
 	if (th->ack)
 		tcp_put(skb, th, &th->ack_seq,
 			halb_seq_to_client(ntohl(th->ack_seq), isn, a.delta), 4, full);

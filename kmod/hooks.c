@@ -6,8 +6,11 @@
  * director, so they are taken at LOCAL_IN, after the filter table's INPUT
  * chain and before the local stack (as IPVS does).  NAT replies from real
  * servers are routed through the director towards the client and are taken
- * at FORWARD, after the filter table.  Lookups are RCU only; nothing here
- * sleeps or takes a lock except when a new connection is created.
+ * at FORWARD, after the filter table.  Both come after defragmentation
+ * (NF_IP_PRI_CONNTRACK_DEFRAG, enabled with the hooks in netns.c): a
+ * datagram that came in fragments is seen whole.  Lookups are RCU only;
+ * nothing here sleeps or takes a lock except when a new connection is
+ * created.
  */
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>

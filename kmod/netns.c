@@ -3,8 +3,17 @@
  * Per-namespace state.  Hooks are registered in a namespace when its first
  * service is created, so namespaces that never use halb pay nothing per
  * packet, and are removed when the namespace goes away.
+ *
+ * With the hooks comes IP defragmentation at PRE_ROUTING (nf_defrag_ipv4/6,
+ * as IPVS has it): a fragmented datagram reaches halb whole, whether it is
+ * for a virtual address (IPv6 reassembles only after LOCAL_IN otherwise) or
+ * a NAT reply on its way through FORWARD (never reassembled otherwise), so
+ * every fragment gets the addresses of the first.  The output path
+ * fragments it again, no larger than it came (frag_max_size).
  */
 #include <linux/mutex.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "netns.h"
 #include "service.h"
 #include "conn.h"
@@ -63,8 +72,11 @@ static void __net_exit net_exit(struct net *net)
 	cancel_delayed_work_sync(&hn->est_work);
 	mutex_lock(&halb_ctl_lock);
 	/* no packet is inside halb once this returns (synchronize_net) */
-	if (hn->hooks_registered)
+	if (hn->hooks_registered) {
 		nf_unregister_net_hooks(net, halb_hook_ops, halb_hook_ops_count);
+		nf_defrag_ipv6_disable(net);
+		nf_defrag_ipv4_disable(net);
+	}
 	hn->hooks_registered = false;
 	halb_svc_flush(hn);
 	mutex_unlock(&halb_ctl_lock);
@@ -99,13 +111,25 @@ int halb_net_hooks_enable(struct halb_net *hn)
 	err = halb_conn_tab_alloc(hn);
 	if (err)
 		return err;
-	err = nf_register_net_hooks(hn->net, halb_hook_ops, halb_hook_ops_count);
+	err = nf_defrag_ipv4_enable(hn->net);
 	if (err)
 		return err;
+	err = nf_defrag_ipv6_enable(hn->net);
+	if (err)
+		goto err_v4;
+	err = nf_register_net_hooks(hn->net, halb_hook_ops, halb_hook_ops_count);
+	if (err)
+		goto err_v6;
 	hn->hooks_registered = true;
 	hn->est_last = jiffies;
 	schedule_delayed_work(&hn->est_work, HALB_EST_INTERVAL);
 	return 0;
+
+err_v6:
+	nf_defrag_ipv6_disable(hn->net);
+err_v4:
+	nf_defrag_ipv4_disable(hn->net);
+	return err;
 }
 
 int halb_net_init(void)

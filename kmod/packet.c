@@ -2,7 +2,8 @@
 /*
  * Reading the addresses, ports and TCP flags of a packet at the IP hooks.
  * Only first fragments (or whole packets) of TCP and UDP are of interest;
- * at LOCAL_IN the stack has already reassembled fragments.
+ * fragments are reassembled at PRE_ROUTING (nf_defrag, enabled with the
+ * hooks, netns.c), so a fragment seen here is one that could not be.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>

@@ -73,5 +73,6 @@ struct dst_entry *halb_route(struct net *net, u16 af,
 			     const union nf_inet_addr *daddr, bool *local,
 			     union nf_inet_addr *saddr);
 bool halb_too_big(struct sk_buff *skb, u16 af, struct dst_entry *dst);
+bool halb_too_big_mtu(struct sk_buff *skb, u16 af, unsigned int mtu);
 
 #endif /* _HALB_XMIT_H */

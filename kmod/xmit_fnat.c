@@ -116,15 +116,20 @@ static unsigned int fnat_xmit(struct sk_buff *skb, struct halb_conn *cp,
 	struct net *net = cp->hn->net;
 	struct dst_entry *dst;
 	bool local, full = false;
+	unsigned int mtu;
 	int err = 0;
 
 	dst = halb_route(net, cp->af, nd, &local, NULL);
 	if (!dst)
 		return NF_DROP;
+	/* as the client sent it: the room TOA needs is the client's to leave */
+	mtu = dst_mtu(dst);
+	if (halb_too_big_mtu(skb, cp->af, in ? halb_fnat_tcp_mtu(cp, mtu) : mtu))
+		goto drop;
 	if (p->protocol == IPPROTO_TCP && READ_ONCE(cp->caddr_mode) != HALB_CLIENT_ADDR_NONE)
-		err = in ? halb_fnat_tcp_in(skb, cp, p, dst_mtu(dst), &full) :
+		err = in ? halb_fnat_tcp_in(skb, cp, p, mtu, &full) :
 			   halb_fnat_tcp_out(skb, cp, p, &full);
-	if (err || halb_too_big(skb, cp->af, dst))
+	if (err)
 		goto drop;
 	if (fnat_mangle(skb, p, ns, nsport, nd, ndport, full))
 		goto drop;

@@ -19,6 +19,7 @@
 #include <net/route.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
+#include "compat.h"
 #include "netns.h"
 #include "conn.h"
 #include "packet.h"
@@ -63,31 +64,70 @@ struct dst_entry *halb_route(struct net *net, u16 af,
 	return dst;
 }
 
+/*
+ * Would the packet, sent on a path of @mtu, have to be cut up?  A datagram
+ * that defragmentation put together (frag_max_size) is cut up again, no
+ * larger than its largest fragment: it exceeds only when that did.  A GSO
+ * packet exceeds when its segments do.
+ */
+static bool exceeds_mtu(const struct sk_buff *skb, u16 af, unsigned int mtu)
+{
+	u16 frag_max = af == AF_INET ? IPCB(skb)->frag_max_size :
+				       IP6CB(skb)->frag_max_size;
+
+	if (frag_max)
+		return frag_max > mtu;
+	if (skb->len <= mtu)
+		return false;
+	if (skb_is_gso(skb))
+		return !skb_gso_validate_network_len(skb, mtu);
+	return true;
+}
+
+/**
+ * halb_too_big_mtu - check a packet against a path MTU
+ * @skb: packet at an IP hook, still as its sender sent it
+ * @af: its family
+ * @mtu: what the path takes (for tunnels, less the outer header)
+ *
+ * Sends "fragmentation needed" / "packet too big" with @mtu to the sender
+ * when the packet does not fit and may not be fragmented (IPv4 with DF,
+ * all IPv6).  A packet that may go is also allowed to be fragmented on the
+ * way out (ignore_df): an IPv4 datagram reassembled from DF fragments, or
+ * any reassembled IPv6 one, fits fragment by fragment.
+ *
+ * Return: true if the packet must be dropped.
+ */
+bool halb_too_big_mtu(struct sk_buff *skb, u16 af, unsigned int mtu)
+{
+	if (exceeds_mtu(skb, af, mtu)) {
+		if (af == AF_INET) {
+			if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+				goto fits;
+			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+		} else {
+			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max(mtu, IPV6_MIN_MTU));
+		}
+		return true;
+	}
+fits:
+	skb->ignore_df = 1;
+	return false;
+}
+
 /**
  * halb_too_big - check a packet against the route's MTU
  * @skb: packet at an IP hook
  * @af: its family
  * @dst: route it is about to take
  *
- * Sends "fragmentation needed" / "packet too big" to the sender when the
- * packet does not fit and may not be fragmented.
+ * As halb_too_big_mtu() with the route's MTU.
  *
  * Return: true if the packet must be dropped.
  */
 bool halb_too_big(struct sk_buff *skb, u16 af, struct dst_entry *dst)
 {
-	unsigned int mtu = dst_mtu(dst);
-
-	if (skb->len <= mtu || skb_is_gso(skb))
-		return false;
-	if (af == AF_INET) {
-		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
-			return false;
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-	} else {
-		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
-	}
-	return true;
+	return halb_too_big_mtu(skb, af, dst_mtu(dst));
 }
 
 /* Rewrite the destination (@dst) or source of a TCP/UDP packet. */

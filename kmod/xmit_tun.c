@@ -9,40 +9,24 @@
  * Path MTU: the tunnel costs the outer header, so a packet that no longer
  * fits the route to the real server is refused with "fragmentation needed"
  * / "packet too big" carrying the inner MTU, and the client sends smaller
- * ones.  GSO packets are segmented after encapsulation (SKB_GSO_IPXIP4/6).
+ * ones; a GSO packet is refused when its segments would not fit.  GSO
+ * packets are segmented after encapsulation (SKB_GSO_IPXIP4/6).  A
+ * datagram that arrived in fragments is sent whole inside the tunnel,
+ * whose packet is then fragmented (the real server reassembles it before
+ * decapsulating).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
-#include <net/icmp.h>
 #include "compat.h"
 #include "netns.h"
 #include "conn.h"
 #include "packet.h"
 #include "xmit.h"
-
-/* Does the packet still fit once the outer header is added? */
-static bool tun_too_big(struct sk_buff *skb, u16 af, unsigned int mtu)
-{
-	if (skb_is_gso(skb))
-		return !skb_gso_validate_network_len(skb, mtu);
-	if (skb->len <= mtu)
-		return false;
-	if (af == AF_INET) {
-		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
-			return false;
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-	} else {
-		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max(mtu, IPV6_MIN_MTU));
-	}
-	return true;
-}
 
 static void push_outer4(struct net *net, struct sk_buff *skb,
 			const struct iphdr *inner, __be32 saddr, __be32 daddr)
@@ -110,7 +94,7 @@ unsigned int halb_xmit_tun(struct sk_buff *skb, struct halb_conn *cp,
 	if (local && cp->af == AF_INET)
 		goto drop;
 	mtu = dst_mtu(dst) - outer;
-	if (tun_too_big(skb, cp->af, mtu) ||
+	if (halb_too_big_mtu(skb, cp->af, mtu) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + outer))
 		goto drop;
 	if (iptunnel_handle_offloads(skb, cp->af == AF_INET ? SKB_GSO_IPXIP4 :

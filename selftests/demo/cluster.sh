@@ -39,7 +39,7 @@ topo_up 3
 if lsmod | grep -q '^halb '; then
 	echo "   halb.ko is loaded (part 1)"
 else
-	run modprobe -a nf_reject_ipv4 nf_reject_ipv6
+	run modprobe -a nf_reject_ipv4 nf_reject_ipv6 nf_defrag_ipv4 nf_defrag_ipv6
 	run insmod "$KO"
 fi
 

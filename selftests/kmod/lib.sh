@@ -45,11 +45,13 @@ dmesg_clean() {
 }
 
 # --- modules and tools ------------------------------------------------------
-# halb.ko needs nf_reject_ipv4/6 (resets for the removed-server policy);
-# modprobe resolves that on an installed system, insmod of a build does not.
+# halb.ko needs nf_reject_ipv4/6 (resets for the removed-server policy) and
+# nf_defrag_ipv4/6 (reassembly before its hooks); modprobe resolves that on
+# an installed system, insmod of a build does not.
 load_halb() {
 	lsmod | grep -q '^halb ' && return 0
-	modprobe -a nf_reject_ipv4 nf_reject_ipv6 && insmod "$KO"
+	modprobe -a nf_reject_ipv4 nf_reject_ipv6 nf_defrag_ipv4 nf_defrag_ipv6 &&
+		insmod "$KO"
 }
 unload_halb() { ! lsmod | grep -q '^halb ' || rmmod halb; }
 load_ipvs() { modprobe -a ip_vs ip_vs_rr ip_vs_wrr; }
@@ -181,3 +183,81 @@ http_hits() {
 
 # count_of NAME < lines: how many lines equal NAME
 count_of() { grep -cx "$1" || true; }
+
+# --- bulk transfers, fragments, offloads ------------------------------------
+# A 2 MB file for bulk transfers: $WORK/bulk.
+BULK_SIZE=${HALB_BULK_SIZE:-2000000}
+make_bulk() { [ -s "$WORK/bulk" ] || head -c "$BULK_SIZE" /dev/urandom > "$WORK/bulk"; }
+
+# tcp_echo_servers NS...: a TCP echo server on port 9000 (v4 and v6) in each
+tcp_echo_servers() {
+	local n
+	for n in "$@"; do
+		nsx "$n" socat TCP6-LISTEN:9000,ipv6only=0,reuseaddr,fork EXEC:cat &
+		disown
+	done
+}
+# udp_echo_servers NS...: udptool's echo of big datagrams on port 5400
+udp_echo_servers() {
+	local n
+	for n in "$@"; do
+		nsx "$n" "$BIN/udptool" echo 5400 &
+		disown
+	done
+}
+# listening NS PROTO PORT: a socket listens there (servers start in the
+# background)
+listening() { nsx "$1" ss -Hln"${2:0:1}" "sport = :$3" | grep -q .; }
+
+# tcp_echo NS ADDR [PORT]: send $WORK/bulk to ADDR:PORT (9000) from
+# namespace NS and read back the echo into $WORK/echo; true if it is the
+# same, byte for byte
+tcp_echo() {
+	local addr=$2
+	[[ $addr == *:* ]] && addr="[$addr]"
+	rm -f "$WORK/echo"
+	nsx "$1" timeout 120 socat -t 60 -T 60 STDIO "TCP:$addr:${3:-9000}" \
+		< "$WORK/bulk" > "$WORK/echo" 2>/dev/null
+	cmp -s "$WORK/bulk" "$WORK/echo"
+}
+
+# csum_errors NS: checksum errors the namespace's stack has counted (IP,
+# TCP, UDP, ICMP; IPv4 and IPv6)
+csum_errors() {
+	nsx "$1" awk '
+		/^[A-Za-z0-9]+: / {
+			if (!($1 in names)) { names[$1] = $0; next }
+			n = split(names[$1], f)
+			for (i = 2; i <= n; i++) if (f[i] ~ /InCsumErrors$/) s += $i
+			delete names[$1]; next
+		}
+		$1 ~ /InCsumErrors$/ { s += $2 }
+		END { print s + 0 }' /proc/net/snmp /proc/net/netstat /proc/net/snmp6
+}
+
+# bad_csum_counted FROM-NS TO-NS ADDR: a UDP datagram with a wrong checksum
+# sent from FROM-NS to ADDR (port 5400) is counted by TO-NS: the
+# checksum-error counters the offload checks rely on do work
+bad_csum_counted() {
+	local before
+	before=$(csum_errors "$2")
+	nsx "$1" python3 - "$3" <<-'EOF'
+	import sys
+	from scapy.all import IP, IPv6, UDP, Raw, send, conf
+	conf.verb = 0
+	a = sys.argv[1]
+	l3 = IPv6(dst=a) if ":" in a else IP(dst=a)
+	send(l3 / UDP(sport=4321, dport=5400, chksum=0x1234) / Raw(b"x" * 64))
+	EOF
+	counted() { [ "$(csum_errors "$1")" -gt "$2" ]; }
+	busywait 5000 counted "$2" "$before"
+}
+
+# features NS DEV SETTINGS...: ethtool -K (feature_on checks the result)
+features() {
+	local n=$1 d=$2
+	shift 2
+	nsx "$n" ethtool -K "$d" "$@" >/dev/null 2>&1
+}
+# feature_on NS DEV NAME: an ethtool -k feature is on
+feature_on() { nsx "$1" ethtool -k "$2" | grep -q "^$3: on"; }

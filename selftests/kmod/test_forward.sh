@@ -3,14 +3,48 @@
 #
 # NAT, DR and TUN (IP-in-IP) forwarding, IPv4 and IPv6, TCP and UDP, rr and wrr, run the same
 # way against the kernel's IPVS (the reference) and halb, in the same boot.
-# Topology: see lib.sh.  Each result is checked against the expected exact
-# distribution, then IPVS's and halb's results are compared with each other.
+# Each result is checked against the expected exact distribution, then
+# IPVS's and halb's results are compared with each other.  Also: UDP
+# datagrams larger than the MTU (sent in fragments, reassembled before the
+# lookup, fragmented again on the way out, answered in fragments), and TCP
+# bulk both ways with the offloads on.
+#
+#   client c ---- eth0 [director d] eth1 ---- dir0 [ br0 in sw ] rs1 ---- eth0 real server 1
+#                 GRO on            GRO on               c2 rs2 rs3 ...
+#                 tx csum off                            tx csum off on the ports to c2 and rs*
+#   client c2 ---------------------------------------------+
+#
+# Offloads: every veth has its defaults (TSO/GSO, checksum offload) and GRO
+# on, so clients and real servers send GSO super-packets with
+# CHECKSUM_PARTIAL through the director's rewrite.  Only the last hop into
+# a receiver (d's eth0 towards c, sw's ports towards c2 and the real
+# servers) computes checksums in software, so that a wrong one reaches the
+# receiving stack, which counts it (*InCsumErrors) and drops the packet.
+# Addresses: lib.sh.
 . "$(dirname "$0")/lib.sh"
 
 BACKENDS=${HALB_BACKENDS:-ipvs halb}
 topo_up 3
 rs_dr_setup
 rs_tun_setup
+make_bulk
+tcp_echo_servers rs1 rs2 rs3
+udp_echo_servers rs1 rs2 rs3
+for n in c c2 rs1 rs2 rs3; do features $n eth0 gro on; done
+features d eth0 gro on tx off
+features d eth1 gro on
+for p in c2 rs1 rs2 rs3; do features sw $p tx off; done
+offloads_ok() {
+	feature_on c eth0 tcp-segmentation-offload && feature_on rs1 eth0 tcp-segmentation-offload &&
+	feature_on c eth0 tx-checksumming && feature_on d eth1 tx-checksumming &&
+	feature_on d eth0 generic-receive-offload && feature_on d eth1 generic-receive-offload &&
+	! feature_on d eth0 tx-checksumming && ! feature_on sw rs1 tx-checksumming
+}
+check "offloads: TSO, checksum offload and GRO on; software checksums on the last hops" offloads_ok
+echo_up() { listening rs3 tcp 9000 && listening rs3 udp 5400; }
+check "echo servers listen on the real servers" busywait 10000 echo_up
+check "a receiver counts a datagram with a bad checksum (the offload checks can fail)" \
+	bad_csum_counted c2 rs1 "$(rs_ip4 1)"
 dmesg_mark
 
 vip_url() { if [ "$1" = 4 ]; then echo "http://$VIP4"; else echo "http://[$VIP6]"; fi; }
@@ -63,10 +97,64 @@ run_case() {
 	check "$name: TCP wrr 3:2:1 gives 6/4/2 of 12 (got $got)" [ "$got" = "6 4 2" ]
 
 	[ "$mode$fam" = nat4 ] && lc_family "$be"
+	big_udp "$be" "$mode" "$fam" "$flag"
+	offload_echo "$be" "$mode" "$fam" "$flag"
 
 	out=$(adm "$be" -L -n --stats)
 	check "$name: listing shows the service" grep -qF "TCP  $(vip "$fam"):80" <<<"$out"
 	adm "$be" -C
+}
+
+# UDP datagrams larger than the MTU: the client's stack sends them in
+# fragments, the director must put each together before its lookup and
+# forward it (in fragments again), the real server checks the pattern and
+# echoes it (in fragments), and the client compares what came back.
+big_udp() {
+	local be=$1 mode=$2 fam=$3 flag=$4 name="$1 $2 ipv$3" i size got
+	adm "$be" -A -u "$(vip "$fam"):5400" -s rr || { fail "$name: add big-UDP service"; return; }
+	for i in 1 2 3; do
+		adm "$be" -a -u "$(vip "$fam"):5400" -r "$(rs "$fam" "$i"):5400" $flag ||
+			{ fail "$name: add big-UDP real servers"; return; }
+	done
+	for size in 4000 30000; do
+		got=$(nsx "$CLIENT" "$BIN/udptool" big "$(vip_bare "$fam")" 5400 $size 3 |
+		      sort | uniq -c | xargs)
+		record "$be" "$mode$fam" "udp-big$size" "$got"
+		check "$name: 3 UDP datagrams of $size bytes (fragments) reach a real server and come back intact (got $got)" \
+			[ "$got" = "3 ok" ]
+	done
+}
+
+# all_csum_errors: checksum errors counted by every receiver
+all_csum_errors() {
+	local n sum=0
+	for n in c c2 rs1 rs2 rs3; do sum=$((sum + $(csum_errors $n))); done
+	echo $sum
+}
+
+# in_avg BACKEND SERVICE: bytes per packet the service took in
+in_avg() {
+	adm "$1" -L -n --stats --exact | awk -v s="$2" '$2 == s && $4 > 0 { print int($6 / $4) }'
+}
+
+# A 2 MB echo over TCP with the offloads on: the client's data (GSO) goes
+# through the director, the echo comes back through it (NAT) or directly.
+offload_echo() {
+	local be=$1 mode=$2 fam=$3 flag=$4 name="$1 $2 ipv$3" i before after avg
+	adm "$be" -A -t "$(vip "$fam"):9000" -s rr || { fail "$name: add echo service"; return; }
+	for i in 1 2 3; do
+		adm "$be" -a -t "$(vip "$fam"):9000" -r "$(rs "$fam" "$i"):9000" $flag ||
+			{ fail "$name: add echo real servers"; return; }
+	done
+	before=$(all_csum_errors)
+	check "$name offloads: $((BULK_SIZE / 1000)) kB TCP echo identical byte for byte" \
+		tcp_echo "$CLIENT" "$(vip_bare "$fam")"
+	after=$(all_csum_errors)
+	check "$name offloads: no checksum errors at the receivers ($before -> $after)" \
+		[ "$after" = "$before" ]
+	avg=$(in_avg "$be" "$(vip "$fam"):9000")
+	check "$name offloads: GSO packets went through the director (${avg:-no} bytes per packet in)" \
+		[ "${avg:-0}" -gt 1500 ]
 }
 
 # The least-connection schedulers, each on a fresh UDP service (so no earlier

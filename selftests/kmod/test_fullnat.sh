@@ -3,30 +3,46 @@
 #
 # FULLNAT forwarding, IPv4 and IPv6, TCP and UDP, in a routed topology, and
 # the client address carried to the real servers by TOA (read back through
-# halb_toa.ko) and by PROXY protocol v2 (read by nginx).
+# halb_toa.ko) and by PROXY protocol v2 (read by nginx).  Then, for every
+# client-address method: TCP bulk with the offloads on (GSO, checksum
+# offload, GRO), UDP datagrams larger than the MTU, ICMP errors both ways
+# and path MTU discovery through a small link on either side.
 #
-#   client c                director d                  router r        real servers
-#   eth0 198.51.100.2 ---- eth0 198.51.100.1
-#        2001:db8:1::2          2001:db8:1::1
-#                          lo    VIP 203.0.113.1, 2001:db8:100::1
-#                          dummy0 203.0.113.48/29 (a local address that is
-#                                 only routed here: replies go via FORWARD)
-#                          eth1 192.0.2.1/25 ------ eth0 192.0.2.2/25
-#                               2001:db8:2::1/64         2001:db8:2::2/64
-#                               laddrs 192.0.2.10-12     br0 192.0.2.129/25 --+-- rs1 192.0.2.131
-#                                      2001:db8:2::10-11     2001:db8:3::1/64  +-- rs2 192.0.2.132
-#                                                                                  2001:db8:3::1N
+#   client c2 203.0.113.66 ---- eth1 [client c, a router here] eth0
+#             2001:db8:4::66    MTU 1280 (case B)   198.51.100.2, 2001:db8:1::2
+#                                                                 |
+#   director d            eth0 198.51.100.1, 2001:db8:1::1 -------+
+#                         lo    VIP 203.0.113.1, 2001:db8:100::1
+#                         dummy0 203.0.113.48/29 (a local address that is
+#                                only routed here: replies go via FORWARD)
+#                         eth1 192.0.2.1/25 ------ eth0 192.0.2.2/25  router r
+#                              2001:db8:2::1/64         2001:db8:2::2/64
+#                              laddrs 192.0.2.10-12     br0 192.0.2.129/25 --+-- rs1 192.0.2.131
+#                                     2001:db8:2::10-11     2001:db8:3::1/64  +-- rs2 192.0.2.132
+#                                                           MTU 1280 (case A)      2001:db8:3::1N
 #
 # Three subnets: the client's, the director-router link, the real servers'.
 # The real servers route only 192.0.2.0/25, 203.0.113.48/29 and
 # 2001:db8:2::/64 (the local addresses) via the router: they have no route
-# to the client at all.
+# to the client at all.  c2's network is routed via c by the director.
+#
+# Path MTU, case A: r's br0 takes 1280, so r tells the local address about
+# a client's large packet and the director tells the client (as the VIP).
+# Case B: c's link to c2 takes 1280, so c tells the VIP about a real
+# server's large reply and the director tells the real server (as the
+# local address).
+#
+# Offloads: GRO on every receiving veth, TSO/GSO and checksum offload on
+# the senders; the last hop into a receiver (d's eth0 towards c, r's ports
+# towards the real servers) computes checksums in software, so that a
+# wrong one is counted (*InCsumErrors) and dropped by the receiving stack.
 . "$(dirname "$0")/lib.sh"
 
 TOA_KO=$TOP/.build/$(uname -r)/kmod/toa/halb_toa.ko
 LA4=192.0.2.10 LA4B=192.0.2.11 LA4X=192.0.2.12 LA4FWD=203.0.113.50
 LA6=2001:db8:2::10 LA6B=2001:db8:2::11
 CL4=198.51.100.2 CL6=2001:db8:1::2
+C2_4=203.0.113.66 C2_6=2001:db8:4::66
 rs4() { echo "192.0.2.13$1"; }
 rs6() { echo "2001:db8:3::1$1"; }
 P=/sys/module/halb/parameters
@@ -67,6 +83,21 @@ fnat_topo_up() {
 	nsx r ip link set br0 up
 	nsx r ip route add 203.0.113.48/29 via 192.0.2.1
 	nsx r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	# c2 behind c
+	ip netns add "$NS_PREFIX-c2"
+	nsx c2 ip link set lo up
+	ip link add eth1 netns "$NS_PREFIX-c" type veth peer name eth0 netns "$NS_PREFIX-c2"
+	nsx c ip addr add 203.0.113.65/26 dev eth1
+	nsx c ip addr add 2001:db8:4::1/64 dev eth1 nodad
+	nsx c ip link set eth1 up
+	nsx c sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	nsx c2 ip addr add $C2_4/26 dev eth0
+	nsx c2 ip addr add $C2_6/64 dev eth0 nodad
+	nsx c2 ip link set eth0 up
+	nsx c2 ip route add default via 203.0.113.65
+	nsx c2 ip -6 route add default via 2001:db8:4::1
+	nsx d ip route add 203.0.113.64/26 via $CL4
+	nsx d ip -6 route add 2001:db8:4::/64 via $CL6
 	for i in 1 2; do
 		ip netns add "$NS_PREFIX-rs$i"
 		nsx "rs$i" ip link set lo up
@@ -89,6 +120,20 @@ fnat_topo_up() {
 	done
 	# the same file on both, for uploads
 	head -c 400000 /dev/urandom > "$WORK/up.bin"
+	make_bulk
+	cp "$WORK/bulk" "$WORK/www1/bulk"
+	cp "$WORK/bulk" "$WORK/www2/bulk"
+	# TCP echo (9000), the same past a PROXY v2 header of IPv4 (9028)
+	# or IPv6 (9052), big-UDP echo (5400)
+	tcp_echo_servers rs1 rs2
+	for i in 1 2; do
+		for n in 28 52; do
+			nsx "rs$i" socat TCP6-LISTEN:90$n,ipv6only=0,reuseaddr,fork \
+				SYSTEM:"dd bs=1 count=$n status=none of=/dev/null; exec cat" &
+			disown
+		done
+	done
+	udp_echo_servers rs1 rs2
 }
 
 # nginx on a real server: 8080 plain (TOA), 8081 PROXY protocol; both log
@@ -247,6 +292,154 @@ for fam in 4 6; do
 	done
 done
 for n in c rs1 rs2; do nsx $n ethtool -K eth0 tx on >/dev/null 2>&1; done
+
+# --- echo services for the sections below ------------------------------
+# 9000: no client address; 9001: TOA; 9002: PROXY v2 (the real server's
+# echo drops the header first); 9003 (IPv4): the local address that is
+# only routed here, so that errors to it are taken at FORWARD.
+ppv2_port() { if [ "$1" = 4 ]; then echo 9028; else echo 9052; fi; }
+echo_services() {
+	local fam=$1
+	service "$fam" 9000 -t 9000 && service "$fam" 9001 -t 9000 --client-addr toa &&
+		service "$fam" 9002 -t "$(ppv2_port "$fam")" --client-addr ppv2 &&
+		service "$fam" 5400 -u 5400 && service "$fam" 5399 -u 5399
+}
+method() { case $1 in 9000) echo plain ;; 9001) echo TOA ;; 9002) echo PPv2 ;; 9003) echo routed-laddr ;; esac; }
+for fam in 4 6; do echo_services $fam || fail "ipv$fam: add echo services"; done
+adm halb -A -t $VIP4:9003 -s rr --laddr $LA4FWD && adm halb -a -t $VIP4:9003 -r "$(rs4 1):9000" -b ||
+	fail "add the routed-laddr echo service"
+echo_up() { listening rs2 tcp 9052 && listening rs2 udp 5400; }
+check "echo servers listen on the real servers" busywait 10000 echo_up
+
+# --- offloads: GSO super-packets and CHECKSUM_PARTIAL through the rewrite --
+for n in c c2 r rs1 rs2; do features $n eth0 gro on; done
+features d eth0 gro on tx off
+features d eth1 gro on
+for p in rs1 rs2; do features r $p tx off; done
+offloads_ok() {
+	feature_on c eth0 tcp-segmentation-offload && feature_on rs1 eth0 tcp-segmentation-offload &&
+	feature_on c eth0 tx-checksumming && feature_on d eth1 tx-checksumming &&
+	feature_on d eth0 generic-receive-offload && feature_on d eth1 generic-receive-offload &&
+	! feature_on d eth0 tx-checksumming && ! feature_on r rs1 tx-checksumming
+}
+check "offloads: TSO, checksum offload and GRO on; software checksums on the last hops" offloads_ok
+check "a receiver counts a datagram with a bad checksum (the offload checks can fail)" \
+	bad_csum_counted r rs1 "$(rs4 1)"
+recv_csum_errors() { echo $(($(csum_errors c) + $(csum_errors rs1) + $(csum_errors rs2))); }
+in_avg() { adm halb -L -n --stats --exact | awk -v s="$1" '$2 == s && $4 > 0 { print int($6 / $4) }'; }
+kb=$((BULK_SIZE / 1000))
+for fam in 4 6; do
+	for port in 9000 9001 9002; do
+		before=$(recv_csum_errors)
+		check "ipv$fam $(method $port) offloads: $kb kB TCP echo identical byte for byte" \
+			tcp_echo c "$(vip_bare $fam)" $port
+		after=$(recv_csum_errors)
+		check "ipv$fam $(method $port) offloads: no checksum errors at the receivers ($before -> $after)" \
+			[ "$after" = "$before" ]
+		avg=$(in_avg "$(vip $fam):$port")
+		check "ipv$fam $(method $port) offloads: GSO packets went through (${avg:-no} bytes per packet in)" \
+			[ "${avg:-0}" -gt 1500 ]
+	done
+done
+
+# --- UDP datagrams larger than the MTU ----------------------------------
+# sent in fragments, reassembled before the lookup, rewritten, fragmented
+# again; the real server checks the pattern and echoes it in fragments
+for fam in 4 6; do
+	for size in 4000 30000; do
+		got=$(nsx c "$BIN/udptool" big "$(vip_bare $fam)" 5400 $size 4 | sort | uniq -c | xargs)
+		check "ipv$fam: 4 UDP datagrams of $size bytes (fragments) there and back intact (got $got)" \
+			[ "$got" = "4 ok" ]
+	done
+done
+
+# --- ICMP errors ----------------------------------------------------------
+# port_unreach FAMILY ADDR: a connected UDP socket learns that nobody listens
+port_unreach() {
+	nsx c python3 - "$1" "$2" <<-'EOF'
+	import socket, sys
+	fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
+	s = socket.socket(fam, socket.SOCK_DGRAM)
+	s.settimeout(3)
+	s.connect((sys.argv[2], 5399))
+	for _ in range(3):
+	    try:
+	        s.send(b"x")
+	        s.recv(10)
+	        print("answered")
+	        break
+	    except ConnectionRefusedError:
+	        print("refused")
+	        break
+	    except socket.timeout:
+	        pass
+	else:
+	    print("timeout")
+	EOF
+}
+for fam in 4 6; do
+	got=$(port_unreach $fam "$(vip_bare $fam)")
+	check "ipv$fam: a real server's port unreachable (to a local address) reaches the client from the VIP ($got)" \
+		[ "$got" = refused ]
+done
+
+pmtu_flush() {
+	local n
+	for n in c c2 d r rs1 rs2; do
+		nsx $n ip route flush cache
+		nsx $n ip -6 route flush cache >/dev/null 2>&1
+	done
+}
+# learnt NS ADDR: the path MTU the namespace's route to ADDR carries
+learnt() { nsx "$1" ip route get "$2" | grep -o 'mtu [0-9]*' | cut -d' ' -f2; }
+
+# --- path MTU, case A: r's br0 takes 1280 --------------------------------
+# the client's packets do not fit towards the real servers: r tells the
+# local address, the director the client, less what TOA or the PROXY v2
+# header may still add to the client's packets (until the server has the
+# client's address; the director holds the client to that MTU too), but
+# IPv6 never below 1280
+nsx r ip link set br0 mtu 1280
+want_mtu() {
+	case $1$2 in
+	49001) echo 1272 ;;
+	49002) echo 1252 ;;
+	*) echo 1280 ;;
+	esac
+}
+for fam in 4 6; do
+	ports="9000 9001 9002"
+	[ $fam = 4 ] && ports="$ports 9003"
+	for port in $ports; do
+		pmtu_flush
+		check "ipv$fam $(method $port) path MTU A: $kb kB TCP echo through r's 1280-byte link identical" \
+			tcp_echo c "$(vip_bare $fam)" $port
+		got=$(learnt c "$(vip_bare $fam)")
+		check "ipv$fam $(method $port) path MTU A: the client learnt path MTU $(want_mtu $fam $port) to the VIP (got ${got:-none})" \
+			[ "$got" = "$(want_mtu $fam $port)" ]
+	done
+done
+nsx r ip link set br0 mtu 1500
+
+# --- path MTU, case B: c's link to c2 takes 1280 -------------------------
+# the real server's replies do not fit towards c2: c tells the VIP, the
+# director the real server (as the local address of the connection)
+nsx c ip link set eth1 mtu 1280
+for fam in 4 6; do
+	for port in 80 8080 8081; do
+		what=$(case $port in 80) echo plain ;; 8080) echo TOA ;; 8081) echo PPv2 ;; esac)
+		pmtu_flush
+		rm -f "$WORK/dl"
+		nsx c2 curl -s -g --max-time 90 -o "$WORK/dl" "$(url $fam $port)/bulk"
+		check "ipv$fam $what path MTU B: $kb kB download to c2 through c's 1280-byte link identical" \
+			cmp -s "$WORK/dl" "$WORK/bulk"
+		if [ $fam = 4 ]; then las="$LA4 $LA4B"; else las="$LA6 $LA6B"; fi
+		got=$(for i in 1 2; do for a in $las; do learnt rs$i $a; done; done | sort -u | xargs)
+		check "ipv$fam $what path MTU B: the real server learnt path MTU 1280 to the local address (got ${got:-none})" \
+			[ "$got" = 1280 ]
+	done
+done
+nsx c ip link set eth1 mtu 1500
 
 # --- port exhaustion ----------------------------------------------------
 # One local address with 4 ports; a slow download holds a port of another
