@@ -7,5 +7,5 @@
  */
 #include <linux/module.h>
 
-MODULE_DESCRIPTION("KUnit tests of halb's scheduling, hashing and TCP state logic");
+MODULE_DESCRIPTION("KUnit tests of halb's scheduling, hashing, TCP state and FULLNAT port logic");
 MODULE_LICENSE("GPL");
