@@ -1580,8 +1580,22 @@ static bool transact(int fd, struct msg **ms, int n, bool together, bool eperm_o
 	if (digest_check)
 		before = digest(fd);
 	for (i = 0; i < n; i++) {
-		const struct nlmsghdr *h = (const void *)ms[i]->buf;
+		struct nlmsghdr *h = (void *)ms[i]->buf;
+		int j;
 
+		/*
+		 * Replies are matched to requests by sequence number: a flawed
+		 * one (0, random) must not be another's of the same batch, or a
+		 * dump's parts or an error would be judged against the wrong one.
+		 */
+		for (j = 0; j < i; j++) {
+			if (hdr(ms[j])->nlmsg_seq != h->nlmsg_seq)
+				continue;
+			h->nlmsg_seq = fuzz_seq++;
+			if ((h->nlmsg_seq & 0xff000000) == (sync_seq & 0xff000000))
+				h->nlmsg_seq ^= 0x10000000;
+			j = -1;
+		}
 		memset(&pd[i], 0, sizeof(pd[i]));
 		pd[i].m = ms[i];
 		pd[i].is_dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
