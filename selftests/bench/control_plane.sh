@@ -149,7 +149,7 @@ fail_row() {	# fail_row SECTION LABEL UNIT REF WHY
 	echo "# $2: not measured: $5"
 }
 
-if ! modprobe -a nf_reject_ipv4 nf_reject_ipv6 || ! insmod "$KO"; then
+if ! modprobe -a nf_reject_ipv4 nf_reject_ipv6 nf_defrag_ipv4 nf_defrag_ipv6 || ! insmod "$KO"; then
 	echo "# cannot load $KO (make kmod-all): nothing measured"
 	exit 0
 fi
