@@ -261,3 +261,28 @@ features() {
 }
 # feature_on NS DEV NAME: an ethtool -k feature is on
 feature_on() { nsx "$1" ethtool -k "$2" | grep -q "^$3: on"; }
+
+# port_unreach FAMILY ADDR: from c, a connected UDP socket to ADDR:5399
+# learns that nobody listens: prints refused, answered or timeout
+port_unreach() {
+	nsx c python3 - "$1" "$2" <<-'EOF'
+	import socket, sys
+	fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
+	s = socket.socket(fam, socket.SOCK_DGRAM)
+	s.settimeout(3)
+	s.connect((sys.argv[2], 5399))
+	for _ in range(3):
+	    try:
+	        s.send(b"x")
+	        s.recv(10)
+	        print("answered")
+	        break
+	    except ConnectionRefusedError:
+	        print("refused")
+	        break
+	    except socket.timeout:
+	        pass
+	else:
+	    print("timeout")
+	EOF
+}

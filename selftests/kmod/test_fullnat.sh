@@ -354,29 +354,6 @@ for fam in 4 6; do
 done
 
 # --- ICMP errors ----------------------------------------------------------
-# port_unreach FAMILY ADDR: a connected UDP socket learns that nobody listens
-port_unreach() {
-	nsx c python3 - "$1" "$2" <<-'EOF'
-	import socket, sys
-	fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
-	s = socket.socket(fam, socket.SOCK_DGRAM)
-	s.settimeout(3)
-	s.connect((sys.argv[2], 5399))
-	for _ in range(3):
-	    try:
-	        s.send(b"x")
-	        s.recv(10)
-	        print("answered")
-	        break
-	    except ConnectionRefusedError:
-	        print("refused")
-	        break
-	    except socket.timeout:
-	        pass
-	else:
-	    print("timeout")
-	EOF
-}
 for fam in 4 6; do
 	got=$(port_unreach $fam "$(vip_bare $fam)")
 	check "ipv$fam: a real server's port unreachable (to a local address) reaches the client from the VIP ($got)" \

@@ -60,30 +60,6 @@ for i in 1 2 3; do cp "$WORK/bulk" "$WORK/www$i/bulk"; done
 tcp_echo_servers rs1 rs2 rs3
 dmesg_mark
 
-# port_unreach FAMILY ADDR: a connected UDP socket learns that nobody listens
-port_unreach() {
-	nsx c python3 - "$1" "$2" <<-'EOF'
-	import socket, sys
-	fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
-	s = socket.socket(fam, socket.SOCK_DGRAM)
-	s.settimeout(3)
-	s.connect((sys.argv[2], 5399))
-	for _ in range(3):
-	    try:
-	        s.send(b"x")
-	        s.recv(10)
-	        print("answered")
-	        break
-	    except ConnectionRefusedError:
-	        print("refused")
-	        break
-	    except socket.timeout:
-	        pass
-	else:
-	    print("timeout")
-	EOF
-}
-
 # frag_needed: a UDP flow to the VIP (NAT) is answered by a real server; a
 # router's "fragmentation needed, MTU 1200" about that reply is sent to the
 # VIP; the real server must then know the smaller path MTU to the client
