@@ -213,3 +213,23 @@ stress_cleanup() {
 	cleanup
 }
 trap stress_cleanup EXIT
+
+# Module parameters a test changes, saved to $WORK and put back on exit.
+HALB_PARAMS=/sys/module/halb/parameters
+params_save() {	# params_save NAME...
+	local t
+	for t in "$@"; do cat "$HALB_PARAMS/$t" > "$WORK/param.$t"; done
+}
+params_restore() {	# params_restore NAME...: those saved, while halb is loaded
+	local t
+	for t in "$@"; do
+		[ -e "$WORK/param.$t" ] && [ -e "$HALB_PARAMS/$t" ] &&
+			cat "$WORK/param.$t" > "$HALB_PARAMS/$t"
+	done
+}
+# kill_clients: the background clients a test keeps in CLIENTS, and wait
+kill_clients() {
+	local p
+	for p in "${CLIENTS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+}

@@ -60,12 +60,8 @@ TIMEOUTS="tcp_timeout_time_wait tcp_timeout_close tcp_timeout_fin_wait tcp_timeo
 CLIENTS=()
 
 churn_cleanup() {
-	local p t
-	for p in "${CLIENTS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for t in $TIMEOUTS; do
-		[ -e "$WORK/param.$t" ] && [ -e "$P/$t" ] && cat "$WORK/param.$t" > "$P/$t"
-	done
+	kill_clients
+	params_restore $TIMEOUTS
 	stress_cleanup
 }
 trap churn_cleanup EXIT
@@ -108,7 +104,8 @@ check "a namespace that never uses halb costs it $((with - without)) KiB ($witho
 check "the farm answers" poll 20 farm_up
 # entries end soon after their connections, so the caches can be watched
 # draining; ESTABLISHED keeps its default
-for t in $TIMEOUTS; do cat "$P/$t" > "$WORK/param.$t"; echo 2 > "$P/$t"; done
+params_save $TIMEOUTS
+for t in $TIMEOUTS; do echo 2 > "$P/$t"; done
 base=$(slab_all)
 diag "baseline: $base"
 

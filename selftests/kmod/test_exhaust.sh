@@ -46,12 +46,8 @@ PARAMS="conn_max tcp_timeout_syn_recv fnat_lport_min fnat_lport_max $CLOSE_TMO"
 CLIENTS=()
 
 exhaust_cleanup() {
-	local p t
-	for p in "${CLIENTS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for t in $PARAMS; do
-		[ -e "$WORK/param.$t" ] && [ -e "$P/$t" ] && cat "$WORK/param.$t" > "$P/$t"
-	done
+	kill_clients
+	params_restore $PARAMS
 	[ -e "$WORK/backlog" ] && cat "$WORK/backlog" > /proc/sys/net/core/netdev_max_backlog
 	stress_cleanup
 }
@@ -71,7 +67,7 @@ nsx f sh -c 'echo 1 > /proc/sys/net/ipv4/tcp_synack_retries'
 # the flood must reach halb whole: no drops at the veth's backlog
 cat /proc/sys/net/core/netdev_max_backlog > "$WORK/backlog"
 echo 100000 > /proc/sys/net/core/netdev_max_backlog
-for t in $PARAMS; do cat "$P/$t" > "$WORK/param.$t"; done
+params_save $PARAMS
 echo "$SYN_TMO" > $P/tcp_timeout_syn_recv
 # closed connections leave the table at once, so it can be watched emptying
 for t in $CLOSE_TMO; do echo 2 > "$P/$t"; done
