@@ -11,6 +11,9 @@
 struct cfg_pctx {
 	struct cfg_model *m;
 	struct cfg_diag *d;
+	/* where the next virtual_server goes (NULL: not looked up yet), so
+	 * that a config of 10,000 of them is not a quadratic walk */
+	struct cfg_vs **vss_tail;
 };
 
 struct cfg_kw {

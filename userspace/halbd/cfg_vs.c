@@ -617,9 +617,11 @@ int cfg_parse_vs(struct cfg_pctx *p, struct cfg_node *n)
 	vs->persistence_prefix = -1;
 	vs->quorum = 1;
 	vs->dflt.delay_loop_ms = 60000;
-	for (tail = &p->m->vss; *tail; tail = &(*tail)->next)
-		;
+	tail = p->vss_tail ? p->vss_tail : &p->m->vss;
+	while (*tail)
+		tail = &(*tail)->next;
 	*tail = vs;
+	p->vss_tail = &vs->next;
 	p->m->free_lb = free_lb;
 
 	if (n->argc == 2 && !strcmp(n->argv[0], "fwmark")) {
