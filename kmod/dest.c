@@ -72,6 +72,11 @@ int halb_dest_add(struct halb_service *svc, const struct halb_dest_cfg *cfg)
 		kmem_cache_free(dest_cache, d);
 		return -ENOMEM;
 	}
+	if (dst_cache_init(&d->dst_cache, GFP_KERNEL_ACCOUNT)) {
+		halb_stats_free(&d->stats);
+		kmem_cache_free(dest_cache, d);
+		return -ENOMEM;
+	}
 	d->addr = cfg->addr;
 	d->port = cfg->port;
 	d->af = svc->key.af;
@@ -140,6 +145,7 @@ static void dest_free_rcu(struct rcu_head *head)
 {
 	struct halb_dest *d = container_of(head, struct halb_dest, rcu);
 
+	dst_cache_destroy(&d->dst_cache);
 	halb_stats_free(&d->stats);
 	halb_svc_put(d->svc);
 	kmem_cache_free(dest_cache, d);

@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/netfilter.h>
+#include <net/dst_cache.h>
 #include "stats.h"
 
 struct halb_service;
@@ -31,6 +32,7 @@ struct halb_dest {
 	bool overloaded;		/* thresholds; READ_ONCE */
 	refcount_t refcnt;
 	struct halb_stats stats;
+	struct dst_cache dst_cache;	/* route to addr, per CPU (route.c) */
 	struct rcu_head rcu;
 };
 

@@ -66,12 +66,15 @@ static inline unsigned int halb_send(struct net *net, u16 af, struct sk_buff *sk
 }
 
 /*
- * Helpers shared by the methods (xmit_nat.c): route to @daddr; tell the
- * sender when the packet is too big for that route.
+ * Helpers shared by the methods: route to @daddr, or to a connection's real
+ * server through its route cache (route.c); tell the sender when the packet
+ * is too big for that route (xmit_nat.c).
  */
 struct dst_entry *halb_route(struct net *net, u16 af,
 			     const union nf_inet_addr *daddr, bool *local,
 			     union nf_inet_addr *saddr);
+struct dst_entry *halb_route_dest(struct halb_conn *cp, bool *local,
+				  union nf_inet_addr *saddr);
 bool halb_too_big(struct sk_buff *skb, u16 af, struct dst_entry *dst);
 bool halb_too_big_mtu(struct sk_buff *skb, u16 af, unsigned int mtu);
 

@@ -73,7 +73,7 @@ unsigned int halb_xmit_dr(struct sk_buff *skb, struct halb_conn *cp,
 	struct neighbour *neigh;
 	bool local;
 
-	dst = halb_route(cp->hn->net, cp->af, &cp->daddr, &local, NULL);
+	dst = halb_route_dest(cp, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	if (local) {

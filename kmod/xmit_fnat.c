@@ -119,7 +119,8 @@ static unsigned int fnat_xmit(struct sk_buff *skb, struct halb_conn *cp,
 	unsigned int mtu;
 	int err = 0;
 
-	dst = halb_route(net, cp->af, nd, &local, NULL);
+	dst = in ? halb_route_dest(cp, &local, NULL) :
+		   halb_route(net, cp->af, nd, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	/* as the client sent it: the room TOA needs is the client's to leave */

@@ -25,45 +25,6 @@
 #include "packet.h"
 #include "xmit.h"
 
-/**
- * halb_route - output route towards an address
- * @net: namespace
- * @af: AF_INET or AF_INET6
- * @daddr: where to
- * @local: set when the address is one of this host's
- * @saddr: if not NULL, set to the source address the route would use
- *
- * Return: a referenced dst, or NULL when there is no route.
- */
-struct dst_entry *halb_route(struct net *net, u16 af,
-			     const union nf_inet_addr *daddr, bool *local,
-			     union nf_inet_addr *saddr)
-{
-	struct flowi6 fl6 = {};
-	struct dst_entry *dst;
-
-	if (af == AF_INET) {
-		struct flowi4 fl4 = { .daddr = daddr->ip };
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		*local = rt->rt_flags & RTCF_LOCAL;
-		if (saddr)
-			saddr->ip = fl4.saddr;
-		return &rt->dst;
-	}
-	fl6.daddr = daddr->in6;
-	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error || (saddr &&
-			   ipv6_dev_get_saddr(net, dst->dev, &daddr->in6, 0, &saddr->in6))) {
-		dst_release(dst);
-		return NULL;
-	}
-	*local = container_of(dst, struct rt6_info, dst)->rt6i_flags & RTF_LOCAL;
-	return dst;
-}
-
 /*
  * Would the packet, sent on a path of @mtu, have to be cut up?  A datagram
  * that defragmentation put together (frag_max_size) is cut up again, no
@@ -197,7 +158,7 @@ unsigned int halb_xmit_nat_in(struct sk_buff *skb, struct halb_conn *cp,
 	struct dst_entry *dst;
 	bool local;
 
-	dst = halb_route(net, cp->af, &cp->daddr, &local, NULL);
+	dst = halb_route_dest(cp, &local, NULL);
 	if (!dst)
 		return NF_DROP;
 	if (halb_too_big(skb, cp->af, dst))

@@ -87,7 +87,7 @@ unsigned int halb_xmit_tun(struct sk_buff *skb, struct halb_conn *cp,
 	bool local;
 
 	/* the outer header's source is the one the route would use */
-	dst = halb_route(net, cp->af, &cp->daddr, &local, &saddr);
+	dst = halb_route_dest(cp, &local, &saddr);
 	if (!dst)
 		return NF_DROP;
 	/* an IPv4 real server on this host is not tunnelled to */

@@ -6,8 +6,9 @@
 # Each result is checked against the expected exact distribution, then
 # IPVS's and halb's results are compared with each other.  Also: UDP
 # datagrams larger than the MTU (sent in fragments, reassembled before the
-# lookup, fragmented again on the way out, answered in fragments), and TCP
-# bulk both ways with the offloads on.
+# lookup, fragmented again on the way out, answered in fragments), TCP
+# bulk both ways with the offloads on, and a route change under a real
+# server's cached route (NAT, DR, TUN).
 #
 #   client c ---- eth0 [director d] eth1 ---- dir0 [ br0 in sw ] rs1 ---- eth0 real server 1
 #                 GRO on            GRO on               c2 rs2 rs3 ...
@@ -178,6 +179,35 @@ lc_family() {
 		grep -qE "^TCP  $VIP4:8080 wlc" <<<"$(adm "$be" -L -n)"
 }
 
+# A route change takes effect at once: a real server's route is cached
+# (per real server, per CPU), and must be dropped as soon as the director's
+# routing changes.  Flows to the one real server, then a "prohibit" route to
+# it (new flows must not reach it), then the route back.
+route_change() {
+	local be=$1 mode=$2 fam=$3 name="$1 $2 ipv$3" flag rsa got ip=(ip)
+	case $mode in
+	nat) flag=-m CLIENT=c ;;
+	dr) flag=-g CLIENT=c2 ;;
+	tun) flag=-i CLIENT=c2 ;;
+	esac
+	[ "$fam" = 6 ] && ip=(ip -6)
+	rsa=$(rs_ip"$fam" 1)
+	adm "$be" -A -u "$(vip "$fam"):53" -s rr &&
+	adm "$be" -a -u "$(vip "$fam"):53" -r "$(rs "$fam" 1):53" $flag ||
+		{ fail "$name: add the route-change service"; return; }
+	got=$(nsx "$CLIENT" "$BIN/udptool" client "$(vip_bare "$fam")" 53 2 | xargs)
+	check "$name route change: 2 flows reach rs1 (got $got)" [ "$got" = "rs1 rs1" ]
+	nsx d "${ip[@]}" route add prohibit "$rsa" &&
+	got=$(nsx "$CLIENT" "$BIN/udptool" client "$(vip_bare "$fam")" 53 2 | xargs)
+	check "$name route change: with rs1's route prohibited, no flow reaches it (got $got)" \
+		eval '[ -n "$got" ] && [[ " $got " != *" rs1 "* ]]'
+	nsx d "${ip[@]}" route del prohibit "$rsa" &&
+	got=$(nsx "$CLIENT" "$BIN/udptool" client "$(vip_bare "$fam")" 53 2 | xargs)
+	check "$name route change: the route back, flows reach rs1 again (got $got)" \
+		[ "$got" = "rs1 rs1" ]
+	adm "$be" -C
+}
+
 for be in $BACKENDS; do
 	case $be in
 	ipvs) load_ipvs || { fail "load ip_vs"; continue; } ;;
@@ -186,6 +216,7 @@ for be in $BACKENDS; do
 	for mode in nat dr tun; do
 		for fam in 4 6; do
 			run_case "$be" "$mode" "$fam"
+			route_change "$be" "$mode" "$fam"
 		done
 	done
 done
