@@ -4,10 +4,14 @@
  *
  * A restore of 10,000 services sends 50,000 requests.  One at a time, each
  * costs a sendmsg() and a recvmsg() and a wait for the other side; here up
- * to HALB_BATCH_WINDOW go out in one sendmsg(), and the kernel's ACKs,
- * queued on the socket while it works through them, are read back in a
- * few recv() calls.  The window bounds the ACKs waiting on the socket, so
- * they always fit in its receive buffer.
+ * to HALB_BATCH_WINDOW go out in one sendmsg().  Only the last request of a
+ * window asks for an ACK: the kernel answers a request without NLM_F_ACK
+ * only when it fails, and carries out a message's requests in order, so
+ * once the last one's ACK is in, every request of the window before it
+ * without an error of its own has succeeded.  That spares the kernel an
+ * ACK message per request and the reader as many to take in.  The window
+ * bounds the errors that can wait on the socket, so they always fit in its
+ * receive buffer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -55,45 +59,54 @@ void halb_batch_tag(struct halb_handle *h, unsigned long tag)
 	h->batch.tag = tag;
 }
 
-/* One ACK or error of the batch, matched to its request. */
-static int batch_ack(struct halb_handle *h, const struct nlmsghdr *nlh)
+/* Request @i of the window has succeeded (after the batch's first failure?) */
+static void batch_done(struct halb_batch *b, unsigned int i, unsigned int failed_at)
+{
+	if (!b->res.err || i < failed_at)
+		return;
+	if (!b->res.done_after++)
+		b->res.first_after_tag = b->tags[i];
+	b->res.last_after_tag = b->tags[i];
+}
+
+/*
+ * An error of the window (or the ACK of its last request), matched to its
+ * request; *settled once the last request's answer is in.
+ */
+static int batch_ack(struct halb_handle *h, const struct nlmsghdr *nlh, bool *settled)
 {
 	struct halb_batch *b = &h->batch;
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	unsigned long tag;
 	size_t off = sizeof(*e);
 	unsigned int i;
 
 	if (nlh->nlmsg_type != NLMSG_ERROR ||
 	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return -EPROTO;
-	/* ACKs come in the order of the requests: nearly always the first */
 	for (i = 0; i < b->n; i++)
 		if (b->seq[i] == nlh->nlmsg_seq)
 			break;
-	if (i == b->n)
+	if (i == b->n || b->failed[i])
 		return -EPROTO;
-	tag = b->tags[i];
-	b->n--;
-	memmove(&b->seq[i], &b->seq[i + 1], (b->n - i) * sizeof(b->seq[0]));
-	memmove(&b->tags[i], &b->tags[i + 1], (b->n - i) * sizeof(b->tags[0]));
-
-	if (!e->error) {
-		if (b->res.err) {
-			if (!b->res.done_after++)
-				b->res.first_after_tag = tag;
-			b->res.last_after_tag = tag;
+	if (e->error) {
+		b->failed[i] = true;
+		if (!b->res.err) {
+			b->failed_at = i;
+			b->res.err = e->error < 0 ? e->error : -EPROTO;
+			b->res.failed_tag = b->tags[i];
+			if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+			h->errmsg[0] = '\0';
+			halb_copy_extack(h, nlh, off);
 		}
-		return 0;
 	}
-	if (b->res.err)
+	if (i != b->n - 1)
 		return 0;
-	b->res.err = e->error < 0 ? e->error : -EPROTO;
-	b->res.failed_tag = tag;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	h->errmsg[0] = '\0';
-	halb_copy_extack(h, nlh, off);
+	/* the last one: all the others have answered, errors first */
+	for (i = 0; i < b->n; i++)
+		if (!b->failed[i])
+			batch_done(b, i, b->failed_at);
+	*settled = true;
 	return 0;
 }
 
@@ -105,11 +118,14 @@ int halb_batch_flush(struct halb_handle *h)
 {
 	struct halb_batch *b = &h->batch;
 	int fd = nl_socket_get_fd(h->sk);
+	bool settled = false;
 	ssize_t r;
 	int ret;
 
 	if (!b->len)
 		return b->res.err;
+	/* the last request asks for the ACK that closes the window */
+	((struct nlmsghdr *)(b->buf + b->last))->nlmsg_flags |= NLM_F_ACK;
 	do {
 		r = send(fd, b->buf, b->len, 0);
 	} while (r < 0 && errno == EINTR);
@@ -119,7 +135,7 @@ int halb_batch_flush(struct halb_handle *h)
 		ret = -errno;
 		goto lost;
 	}
-	while (b->n) {
+	while (!settled) {
 		struct nlmsghdr *nlh;
 		int left;
 
@@ -127,18 +143,21 @@ int halb_batch_flush(struct halb_handle *h)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			/* ENOBUFS: ACKs were dropped; what they said is lost */
+			/* ENOBUFS: answers were dropped; what they said is lost */
 			ret = -errno;
 			goto lost;
 		}
 		left = (int)r;
 		for (nlh = (struct nlmsghdr *)b->rbuf; NLMSG_OK(nlh, left);
 		     nlh = NLMSG_NEXT(nlh, left)) {
-			ret = batch_ack(h, nlh);
+			ret = settled ? -EPROTO : batch_ack(h, nlh, &settled);
 			if (ret)
 				goto lost;
 		}
 	}
+	b->n = 0;
+	memset(b->failed, 0, sizeof(b->failed));
+	b->failed_at = 0;
 	return b->res.err;
 lost:
 	if (!b->res.err) {
@@ -149,6 +168,8 @@ lost:
 			 strerror(-ret));
 	}
 	b->n = 0;
+	memset(b->failed, 0, sizeof(b->failed));
+	b->failed_at = 0;
 	return b->res.err;
 }
 
@@ -172,8 +193,9 @@ int halb_batch_queue(struct halb_handle *h, struct nl_msg *msg, bool dump,
 		return 1;
 	}
 	nlh = nlmsg_hdr(msg);
-	nlh->nlmsg_flags |= NLM_F_ACK;
 	nl_complete_msg(h->sk, msg);
+	/* no ACK unless it closes a window (halb_batch_flush) */
+	nlh->nlmsg_flags &= ~NLM_F_ACK;
 	if (b->len + NLMSG_ALIGN(nlh->nlmsg_len) > HALB_BATCH_BYTES) {
 		ret = halb_batch_flush(h);
 		if (ret) {
@@ -185,6 +207,7 @@ int halb_batch_queue(struct halb_handle *h, struct nl_msg *msg, bool dump,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
+	b->last = b->len;
 	memcpy(b->buf + b->len, nlh, nlh->nlmsg_len);
 	memset(b->buf + b->len + nlh->nlmsg_len, 0,
 	       NLMSG_ALIGN(nlh->nlmsg_len) - nlh->nlmsg_len);

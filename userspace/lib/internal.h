@@ -28,9 +28,12 @@ struct halb_batch {
 	uint8_t *buf;			/* packed requests not yet sent */
 	uint8_t *rbuf;			/* for their ACKs */
 	size_t len;
+	size_t last;			/* offset of the last request in buf */
 	uint32_t seq[HALB_BATCH_WINDOW];	/* in buf, in order */
 	unsigned long tags[HALB_BATCH_WINDOW];
+	bool failed[HALB_BATCH_WINDOW];	/* its error came back */
 	unsigned int n;
+	unsigned int failed_at;		/* the window's first failure, or n */
 	struct halb_batch_result res;
 };
 
