@@ -194,7 +194,16 @@ service() {
 
 fnat_topo_up
 load_halb || { fail "load halb.ko"; exit 1; }
-insmod "$TOA_KO" || fail "load halb_toa.ko"
+# halb_toa.ko hooks the TCP stack with kprobes: a kernel built without them
+# (the small debug kernel of make check-debug) cannot load it
+have_toa=false
+if ! grep -qw register_kprobe /proc/kallsyms; then
+	skip "load halb_toa.ko" "kernel $(uname -r) has no kprobes (CONFIG_KPROBES), which halb_toa.ko needs"
+elif insmod "$TOA_KO"; then
+	have_toa=true
+else
+	fail "load halb_toa.ko"
+fi
 dmesg_mark
 # short timeouts, so that the release of every port can be watched
 TIMEOUTS="udp_timeout tcp_timeout_time_wait tcp_timeout_close tcp_timeout_fin_wait
@@ -246,7 +255,11 @@ for fam in 4 6; do
 	http_hits "$(url $fam 8080)/" 4 >/dev/null
 	log=$(cat "$WORK"/ngx*/toa.log 2>/dev/null)
 	n=$(grep -c "^$(cl $fam) " <<<"$log")
-	check "ipv$fam TOA: nginx sees the client $(cl $fam) on all 4 connections (got $n)" [ "$n" = 4 ]
+	if $have_toa; then
+		check "ipv$fam TOA: nginx sees the client $(cl $fam) on all 4 connections (got $n)" [ "$n" = 4 ]
+	else
+		skip "ipv$fam TOA: nginx sees the client $(cl $fam)" "no halb_toa.ko on this kernel"
+	fi
 	nsx c curl -s -g --max-time 60 -o "$WORK/toa.$fam" "$(url $fam 8080)/blob"
 	check "ipv$fam TOA: 400 kB download identical" blob_ok "$WORK/toa.$fam"
 	rm -f "$WORK"/www*/up/toa$fam
@@ -449,6 +462,6 @@ check "every local port given back when the connections expire" busywait 90000 z
 
 adm halb -C
 for t in $TIMEOUTS; do cat "$WORK/param.$t" > $P/$t; done
-rmmod halb_toa || fail "unload halb_toa.ko"
+! $have_toa || rmmod halb_toa || fail "unload halb_toa.ko"
 check "kernel log clean after FULLNAT tests" dmesg_clean
 [ "$ktap_fail" = 0 ]
