@@ -77,24 +77,16 @@ struct dst_entry *halb_route(struct net *net, u16 af,
 static struct dst_entry *dest_route_fill(struct net *net, struct halb_dest *d,
 					 union nf_inet_addr *saddr)
 {
-	struct flowi6 fl6 = {};
 	struct dst_entry *dst;
+	bool local;
 
-	if (d->af == AF_INET) {
-		struct flowi4 fl4 = { .daddr = d->addr.ip };
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		saddr->ip = fl4.saddr;
-		dst_cache_set_ip4(&d->dst_cache, &rt->dst, fl4.saddr);
-		return &rt->dst;
-	}
-	fl6.daddr = d->addr.in6;
-	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error) {
-		dst_release(dst);
+	/* IPv4's lookup names the source; IPv6's is looked up apart, below */
+	dst = halb_route(net, d->af, &d->addr, &local, d->af == AF_INET ? saddr : NULL);
+	if (!dst)
 		return NULL;
+	if (d->af == AF_INET) {
+		dst_cache_set_ip4(&d->dst_cache, dst, saddr->ip);
+		return dst;
 	}
 	/* no source address: cached as "::", which only TUN refuses */
 	if (ipv6_dev_get_saddr(net, dst->dev, &d->addr.in6, 0, &saddr->in6))
