@@ -59,11 +59,9 @@ void halb_batch_tag(struct halb_handle *h, unsigned long tag)
 	h->batch.tag = tag;
 }
 
-/* Request @i of the window has succeeded (after the batch's first failure?) */
-static void batch_done(struct halb_batch *b, unsigned int i, unsigned int failed_at)
+/* Request @i of the window succeeded after the batch's first failure. */
+static void batch_done_after(struct halb_batch *b, unsigned int i)
 {
-	if (!b->res.err || i < failed_at)
-		return;
 	if (!b->res.done_after++)
 		b->res.first_after_tag = b->tags[i];
 	b->res.last_after_tag = b->tags[i];
@@ -78,6 +76,7 @@ static int batch_ack(struct halb_handle *h, const struct nlmsghdr *nlh, bool *se
 	struct halb_batch *b = &h->batch;
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	size_t off = sizeof(*e);
+	bool after = false;
 	unsigned int i;
 
 	if (nlh->nlmsg_type != NLMSG_ERROR ||
@@ -91,7 +90,6 @@ static int batch_ack(struct halb_handle *h, const struct nlmsghdr *nlh, bool *se
 	if (e->error) {
 		b->failed[i] = true;
 		if (!b->res.err) {
-			b->failed_at = i;
 			b->res.err = e->error < 0 ? e->error : -EPROTO;
 			b->res.failed_tag = b->tags[i];
 			if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -102,10 +100,17 @@ static int batch_ack(struct halb_handle *h, const struct nlmsghdr *nlh, bool *se
 	}
 	if (i != b->n - 1)
 		return 0;
-	/* the last one: all the others have answered, errors first */
-	for (i = 0; i < b->n; i++)
-		if (!b->failed[i])
-			batch_done(b, i, b->failed_at);
+	/*
+	 * The last one: all the others have answered, errors first.  A batch
+	 * queues nothing after a failure, so the window's first failure is
+	 * the batch's.
+	 */
+	for (i = 0; i < b->n; i++) {
+		if (b->failed[i])
+			after = true;
+		else if (after)
+			batch_done_after(b, i);
+	}
 	*settled = true;
 	return 0;
 }
@@ -133,7 +138,7 @@ int halb_batch_flush(struct halb_handle *h)
 	if (r < 0) {
 		/* nothing of it was carried out */
 		ret = -errno;
-		goto lost;
+		goto out;
 	}
 	while (!settled) {
 		struct nlmsghdr *nlh;
@@ -145,22 +150,19 @@ int halb_batch_flush(struct halb_handle *h)
 		if (r < 0) {
 			/* ENOBUFS: answers were dropped; what they said is lost */
 			ret = -errno;
-			goto lost;
+			goto out;
 		}
 		left = (int)r;
 		for (nlh = (struct nlmsghdr *)b->rbuf; NLMSG_OK(nlh, left);
 		     nlh = NLMSG_NEXT(nlh, left)) {
 			ret = settled ? -EPROTO : batch_ack(h, nlh, &settled);
 			if (ret)
-				goto lost;
+				goto out;
 		}
 	}
-	b->n = 0;
-	memset(b->failed, 0, sizeof(b->failed));
-	b->failed_at = 0;
-	return b->res.err;
-lost:
-	if (!b->res.err) {
+	ret = 0;
+out:
+	if (ret && !b->res.err) {
 		b->res.err = ret;
 		b->res.failed_tag = b->n ? b->tags[0] : b->tag;
 		snprintf(h->errmsg, sizeof(h->errmsg),
@@ -169,7 +171,6 @@ lost:
 	}
 	b->n = 0;
 	memset(b->failed, 0, sizeof(b->failed));
-	b->failed_at = 0;
 	return b->res.err;
 }
 

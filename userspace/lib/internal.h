@@ -33,7 +33,6 @@ struct halb_batch {
 	unsigned long tags[HALB_BATCH_WINDOW];
 	bool failed[HALB_BATCH_WINDOW];	/* its error came back */
 	unsigned int n;
-	unsigned int failed_at;		/* the window's first failure, or n */
 	struct halb_batch_result res;
 };
 
