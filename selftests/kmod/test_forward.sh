@@ -58,14 +58,16 @@ dist() { local l; l=$(cat); echo "$(count_of rs1 <<<"$l") $(count_of rs2 <<<"$l"
 
 record() { echo "$4" > "$WORK/result.$1.$2.$3"; }
 
+# mode_flag MODE: ipvsadm's forwarding flag; mode_client MODE: the client
+# that reaches the VIP through the director (NAT: c, beyond it; DR and TUN:
+# c2, on the real servers' LAN, which they answer directly)
+mode_flag() { case $1 in nat) echo -m ;; dr) echo -g ;; tun) echo -i ;; esac; }
+mode_client() { case $1 in nat) echo c ;; *) echo c2 ;; esac; }
+
 run_case() {
 	local be=$1 mode=$2 fam=$3 flag out got blob_ok i
 	local name="$be $mode ipv$fam"
-	case $mode in
-	nat) flag=-m CLIENT=c ;;
-	dr) flag=-g CLIENT=c2 ;;
-	tun) flag=-i CLIENT=c2 ;;
-	esac
+	flag=$(mode_flag "$mode") CLIENT=$(mode_client "$mode")
 
 	adm "$be" -C
 	adm "$be" -A -t "$(vip "$fam"):80" -s rr &&
@@ -185,11 +187,7 @@ lc_family() {
 # it (new flows must not reach it), then the route back.
 route_change() {
 	local be=$1 mode=$2 fam=$3 name="$1 $2 ipv$3" flag rsa got ip=(ip)
-	case $mode in
-	nat) flag=-m CLIENT=c ;;
-	dr) flag=-g CLIENT=c2 ;;
-	tun) flag=-i CLIENT=c2 ;;
-	esac
+	flag=$(mode_flag "$mode") CLIENT=$(mode_client "$mode")
 	[ "$fam" = 6 ] && ip=(ip -6)
 	rsa=$(rs_ip"$fam" 1)
 	adm "$be" -A -u "$(vip "$fam"):53" -s rr &&
