@@ -329,6 +329,30 @@ void cfg_tree_free(struct cfg_node *n)
 	}
 }
 
+static bool ends_args(const struct tok *t)
+{
+	return t->nl || is_punct(t, '{') || is_punct(t, '}');
+}
+
+/* The words after @n's keyword, up to the end of the line or a brace: one allocation. */
+static int take_args(struct lexer *lx, int *pos, struct cfg_node *n)
+{
+	int count = 0;
+
+	while (*pos + count < lx->ntoks && !ends_args(&lx->toks[*pos + count]))
+		count++;
+	if (!count)
+		return 0;
+	n->argv = malloc(count * sizeof(*n->argv));
+	if (!n->argv)
+		return -1;
+	for (; n->argc < count; n->argc++, (*pos)++) {
+		n->argv[n->argc] = lx->toks[*pos].text;
+		lx->toks[*pos].text = NULL;
+	}
+	return 0;
+}
+
 /* Takes ownership of token texts it uses (sets them to NULL). */
 static int build(struct lexer *lx, int *pos, int depth, const struct tok *opener,
 		 struct cfg_node **out)
@@ -367,20 +391,8 @@ static int build(struct lexer *lx, int *pos, int depth, const struct tok *opener
 		n->file = t->file;
 		n->line = t->line;
 		(*pos)++;
-		while (*pos < lx->ntoks) {
-			struct tok *a = &lx->toks[*pos];
-			char **v;
-
-			if (a->nl || is_punct(a, '{') || is_punct(a, '}'))
-				break;
-			v = realloc(n->argv, (n->argc + 1) * sizeof(*v));
-			if (!v)
-				goto err;
-			n->argv = v;
-			v[n->argc++] = a->text;
-			a->text = NULL;
-			(*pos)++;
-		}
+		if (take_args(lx, pos, n))
+			goto err;
 		if (*pos < lx->ntoks && is_punct(&lx->toks[*pos], '{')) {
 			struct tok *o = &lx->toks[*pos];
 

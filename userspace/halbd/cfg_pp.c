@@ -2,10 +2,10 @@
 /*
  * Line preprocessing (see cfg_pp.h).  A line goes through, in order:
  * comment removal (lines of the file only), its '@' conditions, then one
- * of: a definition, a ~SEQ block, substitution.  A line that substitution
- * changed goes through all of it again, one level deeper; the further
- * lines of a multiline definition follow it, each read as if it stood in
- * the file (conditions, definitions and ~SEQ work there too).
+ * of: a definition, a ~SEQ or ~LST block, substitution.  A line that
+ * substitution changed goes through all of it again, one level deeper;
+ * the further lines of a multiline definition follow it, each read as if
+ * it stood in the file (conditions, definitions and blocks work there too).
  *
  * Substitution works as keepalived's does, in place: the value replaces
  * the reference and is scanned again together with what follows it, so
@@ -415,8 +415,11 @@ static int queue_more(struct scan *sc, const char *rest)
 {
 	struct cfg_pp *pp = sc->pp;
 	int n = count_lines(rest), at = 0;
-	char **more = malloc((n + sc->nmore) * sizeof(*more));
+	char **more;
 
+	if (!n)
+		return 0;
+	more = malloc((n + sc->nmore) * sizeof(*more));
 	if (!more)
 		return oom(pp);
 	for (const char *p = rest; *p; at++) {
@@ -429,7 +432,6 @@ static int queue_more(struct scan *sc, const char *rest)
 			free(more);
 			return oom(pp);
 		}
-		pp->made_bytes += len;
 		p += len;
 		p += *p == '\n';
 	}
@@ -441,9 +443,7 @@ static int queue_more(struct scan *sc, const char *rest)
 	pp->made_lines += n;
 	if (pp->made_lines > CFG_PP_MAX_LINES)
 		return pp_err(pp, "expansion makes more than %d lines", CFG_PP_MAX_LINES);
-	if (pp->made_bytes > CFG_PP_MAX_BYTES)
-		return pp_err(pp, "expansion makes more than %d MiB", CFG_PP_MAX_BYTES >> 20);
-	return 0;
+	return 0;	/* their bytes count when they are passed on */
 }
 
 static int substitute(struct scan *sc, const struct ref *r)
@@ -631,7 +631,7 @@ static int define(struct cfg_pp *pp, const char *text)
 	return 0;
 }
 
-/* ---- ~SEQ(VAR, [[START,] STEP,] END) ---- */
+/* ---- ~SEQ(VAR, [[START,] STEP,] END) and ~LST(VAR, VALUE, ...) ---- */
 
 struct seq {
 	const char *var;
@@ -642,7 +642,7 @@ struct seq {
 	unsigned long count;
 };
 
-static int seq_err(struct cfg_pp *pp, const char *text, const char *why)
+static int block_err(struct cfg_pp *pp, const char *text, const char *why)
 {
 	size_t len = strcspn(text, ")");
 
@@ -664,7 +664,7 @@ static int seq_numbers(struct cfg_pp *pp, const char *text, const char *args, si
 	if (scan_line(&sc, copy))
 		goto out;
 	if (sc.nmore) {
-		seq_err(pp, text, "a multiline definition in the arguments");
+		block_err(pp, text, "a multiline definition in the arguments");
 		goto out;
 	}
 	p = !sc.changed ? copy : sc.out.s ? sc.out.s : "";
@@ -672,14 +672,14 @@ static int seq_numbers(struct cfg_pp *pp, const char *text, const char *args, si
 		char *end;
 
 		if (*n == 3) {
-			seq_err(pp, text, "more than 4 arguments");
+			block_err(pp, text, "more than 4 arguments");
 			goto out;
 		}
 		errno = 0;
 		num[*n] = strtol(p, &end, 0);
 		end += strspn(end, BLANKS);
 		if (end == p + strspn(p, BLANKS) || errno || (*end && *end != ',')) {
-			seq_err(pp, text, "the arguments after the variable must be integers");
+			block_err(pp, text, "the arguments after the variable must be integers");
 			goto out;
 		}
 		if (!*end)
@@ -705,9 +705,9 @@ static int seq_bounds(struct cfg_pp *pp, const char *text, struct seq *sq, const
 		   (sq->start <= sq->end ? 1 : -1);
 	if (!sq->step || (sq->start < sq->end && sq->step < 0) ||
 	    (sq->start > sq->end && sq->step > 0))
-		return seq_err(pp, text, "STEP does not lead from START to END");
+		return block_err(pp, text, "STEP does not lead from START to END");
 	if (sq->hex && (sq->start < 0 || sq->end < 0))
-		return seq_err(pp, text, "~SEQx takes no negative numbers");
+		return block_err(pp, text, "~SEQx takes no negative numbers");
 	dist = sq->step > 0 ? (unsigned long)sq->end - (unsigned long)sq->start :
 			      (unsigned long)sq->start - (unsigned long)sq->end;
 	step = sq->step > 0 ? (unsigned long)sq->step : -(unsigned long)sq->step;
@@ -727,17 +727,17 @@ static int parse_seq(struct cfg_pp *pp, const char *text, struct seq *sq)
 	p += sq->hex;
 	p += strspn(p, BLANKS);
 	if (*p++ != '(')
-		return seq_err(pp, text, "'(' expected after ~SEQ");
+		return block_err(pp, text, "'(' expected after ~SEQ");
 	p += strspn(p, BLANKS);
 	sq->var = p;
 	sq->var_len = name_len(p);
 	p += sq->var_len;
 	p += strspn(p, BLANKS);
 	if (!sq->var_len || *p != ',')
-		return seq_err(pp, text, "a parameter name and ',' expected first");
+		return block_err(pp, text, "a parameter name and ',' expected first");
 	close = strchr(++p, ')');
 	if (!close)
-		return seq_err(pp, text, "no ')'");
+		return block_err(pp, text, "no ')'");
 	if (seq_numbers(pp, text, p, close - p, num, &n) ||
 	    seq_bounds(pp, text, sq, num, n))
 		return -1;
@@ -764,6 +764,142 @@ static int run_seq(struct cfg_pp *pp, const char *text, int depth)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * ~LST(VAR, V1, V2 ...) or ~LST({VAR1, VAR2 ...}, {V1, V2 ...}, ...): the
+ * values of one set go to the variables in order, missing ones empty.
+ * Values are words, as in keepalived; they are substituted when used.
+ */
+struct word {
+	const char *s;
+	size_t len;
+};
+
+struct lst {
+	struct word *names, *values;	/* values: nnames for each set */
+	int nnames, nsets;
+	const char *rest;
+};
+
+static size_t word_len(const char *p)
+{
+	return strcspn(p, BLANKS ",{})");
+}
+
+static const char *skip_blanks(const char *p)
+{
+	return p + strspn(p, BLANKS);
+}
+
+static int add_word(struct word **v, int n, const char *s, size_t len)
+{
+	struct word *w = realloc(*v, (n + 1) * sizeof(*w));
+
+	if (!w)
+		return -1;
+	w[n] = (struct word){ .s = s, .len = len };
+	*v = w;
+	return 0;
+}
+
+/* "VAR" or "{VAR, ...}", then ','. */
+static const char *lst_names(struct cfg_pp *pp, const char *text, const char *p, struct lst *l)
+{
+	bool braced = *p == '{';
+
+	p = skip_blanks(p + braced);
+	for (;;) {
+		size_t len = word_len(p);
+
+		if (!len || name_len(p) != len)
+			return block_err(pp, text, "parameter names expected first"), NULL;
+		if (add_word(&l->names, l->nnames++, p, len))
+			return oom(pp), NULL;
+		p = skip_blanks(p + len);
+		if (!braced || *p != ',')
+			break;
+		p = skip_blanks(p + 1);
+	}
+	if (braced && *p++ != '}')
+		return block_err(pp, text, "'}' expected after the parameter names"), NULL;
+	p = skip_blanks(p);
+	if (*p != ',')
+		return block_err(pp, text, "no values"), NULL;
+	return skip_blanks(p + 1);
+}
+
+/* "V" or "{V, ...}": one set. */
+static const char *lst_set(struct cfg_pp *pp, const char *text, const char *p, struct lst *l)
+{
+	bool braced = *p == '{';
+	int n = 0;
+
+	p = skip_blanks(p + braced);
+	for (;;) {
+		size_t len = word_len(p);
+
+		if (n == l->nnames)
+			return block_err(pp, text, "more values in a set than parameter names"), NULL;
+		if (add_word(&l->values, l->nsets * l->nnames + n++, p, len))
+			return oom(pp), NULL;
+		p = skip_blanks(p + len);
+		if (!braced || *p != ',')
+			break;
+		p = skip_blanks(p + 1);
+	}
+	if (braced && *p++ != '}')
+		return block_err(pp, text, "'}' expected after a set of values"), NULL;
+	for (; n < l->nnames; n++)
+		if (add_word(&l->values, l->nsets * l->nnames + n, "", 0))
+			return oom(pp), NULL;
+	l->nsets++;
+	return skip_blanks(p);
+}
+
+static int parse_lst(struct cfg_pp *pp, const char *text, struct lst *l)
+{
+	const char *p = skip_blanks(text + 4);
+
+	if (*p != '(')
+		return block_err(pp, text, "'(' expected after ~LST");
+	p = lst_names(pp, text, skip_blanks(p + 1), l);
+	while (p && *p != ')') {
+		p = lst_set(pp, text, p, l);
+		if (p && *p == ',')
+			p = skip_blanks(p + 1);
+		else if (p && *p != ')')
+			return block_err(pp, text, *p ? "',' or ')' expected after a value" : "no ')'");
+	}
+	if (!p)
+		return -1;
+	if (!l->nsets)
+		return block_err(pp, text, "no values");
+	l->rest = skip_blanks(p + 1);
+	return 0;
+}
+
+static int run_lst(struct cfg_pp *pp, const char *text, int depth)
+{
+	struct lst l = { 0 };
+	int rc = parse_lst(pp, text, &l);
+
+	for (int i = 0; !rc && i < l.nsets; i++) {
+		const struct word *v = &l.values[i * l.nnames];
+
+		if (++pp->made_lines > CFG_PP_MAX_LINES) {
+			rc = pp_err(pp, "expansion makes more than %d lines", CFG_PP_MAX_LINES);
+			break;
+		}
+		for (int j = 0; !rc && j < l.nnames; j++)
+			if (!def_set(pp, l.names[j].s, l.names[j].len, v[j].s, v[j].len))
+				rc = oom(pp);
+		if (!rc)
+			rc = process_line(pp, l.rest, depth + 1);
+	}
+	free(l.names);
+	free(l.values);
+	return rc;
 }
 
 /* ---- one line ---- */
@@ -802,6 +938,8 @@ static int process_line(struct cfg_pp *pp, const char *text, int depth)
 		return define(pp, text);
 	if (!strncmp(text, "~SEQ", 4))
 		return run_seq(pp, text, depth);
+	if (!strncmp(text, "~LST", 4))
+		return run_lst(pp, text, depth);
 	if (!strchr(text, '$'))
 		return emit(pp, text, depth);
 	return substitute_line(pp, text, depth);

@@ -5,8 +5,9 @@
  * @^ID against the config id), parameters ($NAME=VALUE, over several lines
  * when each but the last ends in '\'), their substitution ($NAME, ${NAME};
  * pre-defined ${_PWD}, ${_INSTANCE}, ${_HASH}, ${_BANG} and
- * ${_RANDOM [MIN [MAX]]}) and sequence blocks (~SEQ, ~SEQx).  Comments
- * are removed first, as keepalived does, so '#' and '!' end a definition.
+ * ${_RANDOM [MIN [MAX]]}), sequence blocks (~SEQ, ~SEQx) and list blocks
+ * (~LST).  Comments are removed first, as keepalived does, so '#' and '!'
+ * end a definition.
  *
  * Each resulting line goes to a callback with the file and the line it
  * comes from; a line made by an expansion names the line that used it.
@@ -20,8 +21,8 @@
 
 #define CFG_PP_MAX_DEPTH	32		/* substitutions and expansions, nested */
 #define CFG_PP_MAX_LINE		65536		/* bytes in one line after substitution */
-#define CFG_PP_MAX_LINES	100000		/* lines made by ~SEQ and multiline definitions */
-#define CFG_PP_MAX_BYTES	(16 << 20)	/* bytes in the lines expansions make */
+#define CFG_PP_MAX_LINES	100000		/* lines made by blocks and multiline definitions */
+#define CFG_PP_MAX_BYTES	(1 << 20)	/* bytes in the lines expansions make */
 #define CFG_PP_MAX_SUBST	1000000		/* substitutions in one configuration */
 
 struct cfg_diag;

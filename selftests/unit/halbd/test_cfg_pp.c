@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Config preprocessor (cfg_pp.c): keepalived's conditional lines,
- * parameters, their substitution and ~SEQ blocks, line by line, with the
+ * parameters, their substitution, ~SEQ and ~LST blocks, line by line, with the
  * man page's examples and the line each result is reported at; and every
  * error, each naming its file and line.  The expected texts are what
  * keepalived 2.2.7 makes of the same input (keepalived -t -i ID shows the
@@ -231,6 +231,8 @@ static void test_multiline(void)
 	CHECK_STR(pp("main", "$M=a \\\nb\n$M x\n${M}\n"), "3:$M x\n4:a\n4:b\n");
 	CHECK(warning_at(3, "multiline definition '$M' is only substituted at the end of a line,"
 			 " left as it is"));
+	/* one line, then a blank line */
+	CHECK_STR(pp("main", "$F=f \\\n\nx $F\n"), "3:x f\n");
 	/* a multiline definition with nothing in it is an empty one */
 	CHECK_STR(pp("main", "$M= \\\n\nx${M}x\n"), "3:xx\n");
 }
@@ -341,7 +343,7 @@ static void test_errors(void)
 	CHECK(!pp("main", "$C=${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}${B}\n"
 			  "$B=0123456789012345678901234567890123456789012345678901234567890123456789\n"
 			  "~SEQ(I, 1, 100000) ${C}\n"));
-	CHECK(error_at(3, "expansion makes more than 16 MiB"));
+	CHECK(error_at(3, "expansion makes more than 1 MiB"));
 	/* 1 + 16 + 16^2 + ... + 16^5 substitutions for ${A}, all of them empty */
 	CHECK(!pp("main", "$F=\n$E=${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}\n"
 			  "$D=${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}${E}\n"
@@ -369,26 +371,85 @@ static bool seq_error(const char *text, const char *msg)
 
 static void test_seq_errors(void)
 {
-	CHECK(seq_error("~SEQ(S, 1, 0, 3) s\n", "invalid '~SEQ(S, 1, 0, 3)': STEP does not lead from START to END"));
-	CHECK(seq_error("~SEQ(S, 3, 1, 1) s\n", "invalid '~SEQ(S, 3, 1, 1)': STEP does not lead from START to END"));
-	CHECK(seq_error("~SEQ(S, 1, -1, 3) s\n", "invalid '~SEQ(S, 1, -1, 3)': STEP does not lead from START to END"));
-	CHECK(seq_error("~SEQx(S, -1, 2) s\n", "invalid '~SEQx(S, -1, 2)': ~SEQx takes no negative numbers"));
+	CHECK(seq_error("~SEQ(S, 1, 0, 3) s\n",
+			"invalid '~SEQ(S, 1, 0, 3)': STEP does not lead from START to END"));
+	CHECK(seq_error("~SEQ(S, 3, 1, 1) s\n",
+			"invalid '~SEQ(S, 3, 1, 1)': STEP does not lead from START to END"));
+	CHECK(seq_error("~SEQ(S, 1, -1, 3) s\n",
+			"invalid '~SEQ(S, 1, -1, 3)': STEP does not lead from START to END"));
+	CHECK(seq_error("~SEQx(S, -1, 2) s\n",
+			"invalid '~SEQx(S, -1, 2)': ~SEQx takes no negative numbers"));
 	CHECK(seq_error("~SEQ S, 1) s\n", "invalid '~SEQ S, 1)': '(' expected after ~SEQ"));
-	CHECK(seq_error("~SEQUENCE(S, 1) s\n", "invalid '~SEQUENCE(S, 1)': '(' expected after ~SEQ"));
-	CHECK(seq_error("~SEQ(S 1, 2) s\n", "invalid '~SEQ(S 1, 2)': a parameter name and ',' expected first"));
-	CHECK(seq_error("~SEQ(1S, 2) s\n", "invalid '~SEQ(1S, 2)': a parameter name and ',' expected first"));
-	CHECK(seq_error("~SEQ(, 2) s\n", "invalid '~SEQ(, 2)': a parameter name and ',' expected first"));
+	CHECK(seq_error("~SEQUENCE(S, 1) s\n",
+			"invalid '~SEQUENCE(S, 1)': '(' expected after ~SEQ"));
+	CHECK(seq_error("~SEQ(S 1, 2) s\n",
+			"invalid '~SEQ(S 1, 2)': a parameter name and ',' expected first"));
+	CHECK(seq_error("~SEQ(1S, 2) s\n",
+			"invalid '~SEQ(1S, 2)': a parameter name and ',' expected first"));
+	CHECK(seq_error("~SEQ(, 2) s\n",
+			"invalid '~SEQ(, 2)': a parameter name and ',' expected first"));
 	CHECK(seq_error("~SEQ(S, 1, 2 s\n", "invalid '~SEQ(S, 1, 2 s': no ')'"));
-	CHECK(seq_error("~SEQ(S) s\n", "invalid '~SEQ(S)': a parameter name and ',' expected first"));
-	CHECK(seq_error("~SEQ(S, ) s\n", "invalid '~SEQ(S, )': the arguments after the variable must be integers"));
-	CHECK(seq_error("~SEQ(S, 1, , 3) s\n", "invalid '~SEQ(S, 1, , 3)': the arguments after the variable must be integers"));
-	CHECK(seq_error("~SEQ(S, 1x) s\n", "invalid '~SEQ(S, 1x)': the arguments after the variable must be integers"));
-	CHECK(seq_error("~SEQ(S, $UNDEF) s\n", "invalid '~SEQ(S, $UNDEF)': the arguments after the variable must be integers"));
+	CHECK(seq_error("~SEQ(S) s\n",
+			"invalid '~SEQ(S)': a parameter name and ',' expected first"));
+	CHECK(seq_error("~SEQ(S, ) s\n",
+			"invalid '~SEQ(S, )': the arguments after the variable must be integers"));
+	CHECK(seq_error("~SEQ(S, 1, , 3) s\n",
+			"invalid '~SEQ(S, 1, , 3)': the arguments after the variable must be integers"));
+	CHECK(seq_error("~SEQ(S, 1x) s\n",
+			"invalid '~SEQ(S, 1x)': the arguments after the variable must be integers"));
+	CHECK(seq_error("~SEQ(S, $UNDEF) s\n",
+			"invalid '~SEQ(S, $UNDEF)': the arguments after the variable must be integers"));
 	CHECK(seq_error("~SEQ(S, 99999999999999999999) s\n",
 			"invalid '~SEQ(S, 99999999999999999999)': the arguments after the variable must be integers"));
-	CHECK(seq_error("~SEQ(S, 1, 2, 3, 4) s\n", "invalid '~SEQ(S, 1, 2, 3, 4)': more than 4 arguments"));
+	CHECK(seq_error("~SEQ(S, 1, 2, 3, 4) s\n",
+			"invalid '~SEQ(S, 1, 2, 3, 4)': more than 4 arguments"));
 	CHECK(!pp("main", "$M=1 \\\n2\n~SEQ(S, ${M}) s\n"));
 	CHECK(error_at(3, "invalid '~SEQ(S, ${M})': a multiline definition in the arguments"));
+}
+
+/* The man page's list blocks, alone, nested and with ~SEQ. */
+static void test_lst(void)
+{
+	CHECK_STR(pp("main", "~LST({IP, IP1}, {10,1},{20,4},{5,6},{12,8}) 192.168.${IP}.${IP1}\n"),
+		  "1:192.168.10.1\n1:192.168.20.4\n1:192.168.5.6\n1:192.168.12.8\n");
+	CHECK_STR(pp("main", "~LST(IP, 1, 2) ~LST(IP1, 5,6,7) 192.169.${IP}.${IP1}\n"),
+		  "1:192.169.1.5\n1:192.169.1.6\n1:192.169.1.7\n"
+		  "1:192.169.2.5\n1:192.169.2.6\n1:192.169.2.7\n");
+	CHECK_STR(pp("main",
+		     "~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,168,2,172) 192.${IP2}.${IP}.${IP1}\n"),
+		  "1:192.168.10.1\n1:192.170.10.1\n1:192.172.10.1\n"
+		  "1:192.168.20.4\n1:192.170.20.4\n1:192.172.20.4\n");
+	/* values are substituted when used; missing and empty ones are empty */
+	CHECK_STR(pp("main", "$N=7\n~LST(Z, $N, x) o_$Z\n~LST({A, B}, {1}, {, 2}) a${A}b${B}\n"),
+		  "2:o_7\n2:o_x\n3:a1b\n3:ab2\n");
+	CHECK_EQ(nmsgs, 0);
+}
+
+static bool lst_error(const char *text, const char *msg)
+{
+	return !pp("main", text) && error_at(1, msg);
+}
+
+static void test_lst_errors(void)
+{
+	CHECK(lst_error("~LST V, 1) v\n", "invalid '~LST V, 1)': '(' expected after ~LST"));
+	CHECK(lst_error("~LST(V) v\n", "invalid '~LST(V)': no values"));
+	CHECK(lst_error("~LST(V, ) v\n", "invalid '~LST(V, )': no values"));
+	CHECK(lst_error("~LST(1V, 1) v\n",
+			"invalid '~LST(1V, 1)': parameter names expected first"));
+	CHECK(lst_error("~LST({A, }, 1) v\n",
+			"invalid '~LST({A, }, 1)': parameter names expected first"));
+	CHECK(lst_error("~LST({A B}, 1) v\n",
+			"invalid '~LST({A B}, 1)': '}' expected after the parameter names"));
+	CHECK(lst_error("~LST(V, {1, 2}) v\n",
+			"invalid '~LST(V, {1, 2})': more values in a set than parameter names"));
+	CHECK(lst_error("~LST({A, B}, {1, 2) v\n",
+			"invalid '~LST({A, B}, {1, 2)': '}' expected after a set of values"));
+	CHECK(lst_error("~LST(V, b c) v\n",
+			"invalid '~LST(V, b c)': ',' or ')' expected after a value"));
+	CHECK(lst_error("~LST(V, 1, 2\n", "invalid '~LST(V, 1, 2': no ')'"));
+	CHECK(lst_error("~LST(A, 1, 2) ~LST(B, 1, 2) ~SEQ(C, 1, 25000) x\n",
+			"expansion makes more than 100000 lines"));
 }
 
 /* What the callback says stops the run; an include may run the same preprocessor. */
@@ -432,6 +493,8 @@ int main(void)
 	RUN(test_seq);
 	RUN(test_errors);
 	RUN(test_seq_errors);
+	RUN(test_lst);
+	RUN(test_lst_errors);
 	RUN(test_includes_share_definitions);
 	reset_msgs();
 	return ut_total_fail ? 1 : 0;
