@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "halbd/cfg_lex.h"
 #include "halbd/cfg_model.h"
+#include "halbd/cfg_pp.h"
 
 #define CFG_MAX_FILE_SIZE	(16 << 20)
 #define CFG_MAX_INCLUDE_DEPTH	8
@@ -27,10 +29,11 @@ struct tok {
 struct lexer {
 	struct cfg_model *m;
 	struct cfg_diag *d;
+	struct cfg_pp *pp;		/* lines reach the lexer through it */
 	struct tok *toks;
 	int ntoks, cap;
 	bool allow_include;
-	int failed;
+	int depth;			/* includes being read */
 };
 
 void cfg_diagf(struct cfg_diag *d, bool error, const char *file, int line,
@@ -92,10 +95,9 @@ static int push_tok(struct lexer *lx, const char *s, size_t len, const char *fil
 	return 0;
 }
 
-static int lex_file(struct lexer *lx, const char *path, int depth);
+static int lex_file(struct lexer *lx, const char *path);
 
-static int do_include(struct lexer *lx, const char *pattern, const char *file,
-		      int line, int depth)
+static int do_include(struct lexer *lx, const char *pattern, const char *file, int line)
 {
 	char full[4096];
 	glob_t g;
@@ -105,7 +107,7 @@ static int do_include(struct lexer *lx, const char *pattern, const char *file,
 		cfg_diagf(lx->d, true, file, line, "include not allowed here");
 		return -1;
 	}
-	if (depth >= CFG_MAX_INCLUDE_DEPTH) {
+	if (lx->depth >= CFG_MAX_INCLUDE_DEPTH) {
 		cfg_diagf(lx->d, true, file, line, "includes nested too deeply");
 		return -1;
 	}
@@ -135,52 +137,45 @@ static int do_include(struct lexer *lx, const char *pattern, const char *file,
 		cfg_diagf(lx->d, true, file, line, "include '%s': %s", full, strerror(errno));
 		return -1;
 	}
+	lx->depth++;
 	for (size_t i = 0; i < g.gl_pathc && !ret; i++)
-		ret = lex_file(lx, g.gl_pathv[i], depth + 1);
+		ret = lex_file(lx, g.gl_pathv[i]);
+	lx->depth--;
 	globfree(&g);
 	return ret;
 }
 
 /*
- * Tokenise one buffer.  '#' and '!' start a comment wherever they stand
- * outside double quotes, even inside a word: keepalived 2.2.7 reads
- * "auth_pass pa!ss" as the password "pa" (measured on the wire), and a
- * node must derive the same key as a keepalived peer from the same text.
- * Quoting keeps them ("pa!ss").  Braces are words of their own.
+ * Tokenise one line that the preprocessor passed on (cfg_pp.c: comments,
+ * conditions, definitions and substitutions are done).  '#' and '!' start a
+ * comment wherever they stand outside double quotes, even inside a word:
+ * keepalived 2.2.7 reads "auth_pass pa!ss" as the password "pa" (measured
+ * on the wire), and a node must derive the same key as a keepalived peer
+ * from the same text.  The preprocessor removed the file's comments and
+ * warned about them; one seen here came from a substitution (${_HASH}),
+ * and is a comment all the same, as in keepalived.  Quoting keeps them
+ * ("pa!ss").  Braces are words of their own.
  */
-static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *file,
-		   int depth)
+static int lex_line(void *arg, const char *buf, size_t len, const char *file, int line)
 {
-	int line = 1;
+	struct lexer *lx = arg;
 	bool nl = true;
 	size_t i = 0;
-	int first_of_line = -1;		/* token index of the line's first word */
+	int first_of_line = lx->ntoks;	/* token index of the line's first word */
 
 	while (i < len) {
 		char c = buf[i];
 
-		if (c == '\n') {
-			line++;
-			nl = true;
-			first_of_line = -1;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n') {
 			i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-			i++;
-			continue;
-		}
-		if (c == '#' || c == '!') {
-			while (i < len && buf[i] != '\n')
-				i++;
-			continue;
-		}
+		if (c == '#' || c == '!')
+			break;
 		if (c == '\0') {
 			cfg_diagf(lx->d, true, file, line, "NUL byte in configuration");
 			return -1;
 		}
-		if (first_of_line < 0)
-			first_of_line = lx->ntoks;
 		if (c == '{' || c == '}') {
 			if (push_tok(lx, &buf[i], 1, file, line, false, nl))
 				return -1;
@@ -190,7 +185,7 @@ static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *fi
 			size_t n = 0;
 
 			i++;
-			while (i < len && buf[i] != '"' && buf[i] != '\n') {
+			while (i < len && buf[i] != '"') {
 				if (buf[i] == '\\' && i + 1 < len &&
 				    (buf[i + 1] == '"' || buf[i + 1] == '\\'))
 					i++;
@@ -200,7 +195,7 @@ static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *fi
 				}
 				tmp[n++] = buf[i++];
 			}
-			if (i >= len || buf[i] != '"') {
+			if (i >= len) {
 				cfg_diagf(lx->d, true, file, line, "unterminated quoted string");
 				return -1;
 			}
@@ -238,7 +233,7 @@ static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *fi
 
 			lx->ntoks -= 2;
 			free(lx->toks[lx->ntoks].text);
-			if (do_include(lx, pat, file, line, depth)) {
+			if (do_include(lx, pat, file, line)) {
 				free(pat);
 				return -1;
 			}
@@ -250,7 +245,33 @@ static int lex_buf(struct lexer *lx, const char *buf, size_t len, const char *fi
 	return 0;
 }
 
-static int lex_file(struct lexer *lx, const char *path, int depth)
+/* What ${_PWD} gives in @path: its directory, absolute when it exists. */
+static char *dir_of(const char *path)
+{
+	char *dup = strdup(path), *dir;
+
+	if (!dup)
+		return NULL;
+	dir = realpath(dirname(dup), NULL);
+	if (!dir)
+		dir = strdup(dirname(dup));
+	free(dup);
+	return dir;
+}
+
+static int lex_text(struct lexer *lx, const char *buf, size_t len, const char *file)
+{
+	char *dir = dir_of(file);
+	int ret;
+
+	if (!dir)
+		return -1;
+	ret = cfg_pp_run(lx->pp, buf, len, file, dir);
+	free(dir);
+	return ret;
+}
+
+static int lex_file(struct lexer *lx, const char *path)
 {
 	const char *file = intern_file(lx->m, path);
 	struct stat st;
@@ -278,7 +299,7 @@ static int lex_file(struct lexer *lx, const char *path, int depth)
 	}
 	n = fread(buf, 1, st.st_size, f);
 	fclose(f);
-	ret = lex_buf(lx, buf, n, file, depth);
+	ret = lex_text(lx, buf, n, file);
 	free(buf);
 	return ret;
 }
@@ -306,6 +327,30 @@ void cfg_tree_free(struct cfg_node *n)
 		node_free(n);
 		n = next;
 	}
+}
+
+static bool ends_args(const struct tok *t)
+{
+	return t->nl || is_punct(t, '{') || is_punct(t, '}');
+}
+
+/* The words after @n's keyword, up to the end of the line or a brace: one allocation. */
+static int take_args(struct lexer *lx, int *pos, struct cfg_node *n)
+{
+	int count = 0;
+
+	while (*pos + count < lx->ntoks && !ends_args(&lx->toks[*pos + count]))
+		count++;
+	if (!count)
+		return 0;
+	n->argv = malloc(count * sizeof(*n->argv));
+	if (!n->argv)
+		return -1;
+	for (; n->argc < count; n->argc++, (*pos)++) {
+		n->argv[n->argc] = lx->toks[*pos].text;
+		lx->toks[*pos].text = NULL;
+	}
+	return 0;
 }
 
 /* Takes ownership of token texts it uses (sets them to NULL). */
@@ -346,20 +391,8 @@ static int build(struct lexer *lx, int *pos, int depth, const struct tok *opener
 		n->file = t->file;
 		n->line = t->line;
 		(*pos)++;
-		while (*pos < lx->ntoks) {
-			struct tok *a = &lx->toks[*pos];
-			char **v;
-
-			if (a->nl || is_punct(a, '{') || is_punct(a, '}'))
-				break;
-			v = realloc(n->argv, (n->argc + 1) * sizeof(*v));
-			if (!v)
-				goto err;
-			n->argv = v;
-			v[n->argc++] = a->text;
-			a->text = NULL;
-			(*pos)++;
-		}
+		if (take_args(lx, pos, n))
+			goto err;
 		if (*pos < lx->ntoks && is_punct(&lx->toks[*pos], '{')) {
 			struct tok *o = &lx->toks[*pos];
 
@@ -391,24 +424,53 @@ static int finish(struct lexer *lx, int ret, struct cfg_node **out)
 	for (int i = 0; i < lx->ntoks; i++)
 		free(lx->toks[i].text);
 	free(lx->toks);
+	cfg_pp_free(lx->pp);
 	return ret;
+}
+
+char *cfg_default_config_id(void)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return strdup("");
+	return strndup(u.nodename, strcspn(u.nodename, "."));
+}
+
+/* The lexer, its preprocessor and the model's config id (the default if unset). */
+static int start(struct lexer *lx, struct cfg_model *m, struct cfg_diag *d, bool allow_include)
+{
+	*lx = (struct lexer){ .m = m, .d = d, .allow_include = allow_include };
+	if (!m->config_id)
+		m->config_id = cfg_default_config_id();
+	if (m->config_id)
+		lx->pp = cfg_pp_new(m->config_id, d, lex_line, lx);
+	if (!lx->pp) {
+		cfg_diagf(d, true, NULL, 0, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int cfg_read_tree(struct cfg_model *m, const char *path, struct cfg_diag *d,
 		  struct cfg_node **out)
 {
-	struct lexer lx = { .m = m, .d = d, .allow_include = true };
+	struct lexer lx;
 
-	return finish(&lx, lex_file(&lx, path, 0), out);
+	*out = NULL;
+	if (start(&lx, m, d, true))
+		return -1;
+	return finish(&lx, lex_file(&lx, path), out);
 }
 
 int cfg_read_tree_buf(struct cfg_model *m, const char *name, const char *buf,
 		      size_t len, struct cfg_diag *d, struct cfg_node **out)
 {
-	struct lexer lx = { .m = m, .d = d, .allow_include = false };
 	const char *file = intern_file(m, name);
+	struct lexer lx;
 
-	if (!file)
+	*out = NULL;
+	if (!file || start(&lx, m, d, false))
 		return -1;
-	return finish(&lx, lex_buf(&lx, buf, len, file, 0), out);
+	return finish(&lx, lex_text(&lx, buf, len, file), out);
 }

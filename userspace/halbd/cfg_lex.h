@@ -36,6 +36,8 @@ void cfg_diagf(struct cfg_diag *d, bool error, const char *file, int line,
 /*
  * cfg_read_tree() - read @path and its includes into a statement tree.
  * File names are interned in @m so nodes and the model may point at them.
+ * Lines go through the preprocessor first (cfg_pp.h), with @m->config_id
+ * for '@' lines; when it is NULL it is set to cfg_default_config_id().
  * Returns 0, or -1 after reporting errors through @d.
  */
 int cfg_read_tree(struct cfg_model *m, const char *path, struct cfg_diag *d,
@@ -44,5 +46,7 @@ int cfg_read_tree(struct cfg_model *m, const char *path, struct cfg_diag *d,
 int cfg_read_tree_buf(struct cfg_model *m, const char *name, const char *buf,
 		      size_t len, struct cfg_diag *d, struct cfg_node **out);
 void cfg_tree_free(struct cfg_node *n);
+/* keepalived's default config id: the node name up to its first '.' (malloc'd). */
+char *cfg_default_config_id(void);
 
 #endif

@@ -84,6 +84,7 @@ void cfg_model_free(struct cfg_model *m)
 	for (int i = 0; i < m->nfiles; i++)
 		free(m->files[i]);
 	free(m->files);
+	free(m->config_id);
 	free(m->global.notify_email_from);
 	free(m->global.smtp_server);
 	free(m->global.state_dump_file);

@@ -260,6 +260,7 @@ struct cfg_model {
 	 * file (linked by tests that know no checker) needs no checker code.
 	 */
 	void (*free_lb)(struct cfg_model *m);
+	char *config_id;		/* what '@ID' lines were read against */
 	char **files;			/* every file read, for diagnostics */
 	int nfiles;
 	int nwarnings;

@@ -705,9 +705,24 @@ static struct cfg_model *load(struct cfg_model *m, struct cfg_diag *d, int ret,
 	return m;
 }
 
-struct cfg_model *cfg_load(const char *path, struct cfg_diag *d)
+/* A new model that knows its config id (NULL: the default). */
+static struct cfg_model *new_model(const char *config_id)
 {
 	struct cfg_model *m = cfg_model_new();
+
+	if (m && config_id) {
+		m->config_id = strdup(config_id);
+		if (!m->config_id) {
+			cfg_model_free(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+struct cfg_model *cfg_load(const char *path, const char *config_id, struct cfg_diag *d)
+{
+	struct cfg_model *m = new_model(config_id);
 	struct cfg_node *tree = NULL;
 	int ret;
 
@@ -718,9 +733,9 @@ struct cfg_model *cfg_load(const char *path, struct cfg_diag *d)
 }
 
 struct cfg_model *cfg_load_buf(const char *name, const char *buf, size_t len,
-			       struct cfg_diag *d)
+			       const char *config_id, struct cfg_diag *d)
 {
-	struct cfg_model *m = cfg_model_new();
+	struct cfg_model *m = new_model(config_id);
 	struct cfg_node *tree = NULL;
 	int ret;
 

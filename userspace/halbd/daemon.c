@@ -160,7 +160,7 @@ static void reload(struct halbd *d)
 
 	log_info("reloading %s", d->conf_path);
 	diag.fn = halbd_diag_log;
-	nm = cfg_load(d->conf_path, &diag);
+	nm = cfg_load(d->conf_path, d->config_id, &diag);
 	if (!nm) {
 		log_err("reload: configuration has errors, keeping the running one");
 		return;

@@ -76,6 +76,7 @@ struct halbd_script {
 
 struct halbd {
 	const char *conf_path;
+	const char *config_id;		/* -i, or the node name: the same for every reload */
 	const char *ctl_path;
 	struct cfg_model *model;
 	struct halbd_inst *insts;

@@ -30,6 +30,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: halbd [OPTION]...\n"
 		"  -f, --use-file FILE      configuration file (default " DEFAULT_CONF ")\n"
+		"  -i, --config-id ID       keep the configuration's '@ID' lines (default: the\n"
+		"                           node name up to its first '.')\n"
 		"  -n, --dont-fork          stay in the foreground\n"
 		"  -l, --log-console        log to stderr instead of syslog\n"
 		"  -D, --log-detail         detailed (debug) logging\n"
@@ -63,7 +65,13 @@ static void print_summary(const struct cfg_model *m)
 	for (const struct cfg_sync_group *g = m->groups; g; g = g->next)
 		ng++;
 	cfg_vs_count(m, &c);
+	printf("config id: %s\n", m->config_id);
 	printf("vrrp: %d instance(s), %d script(s), %d sync group(s)\n", ni, ns, ng);
+	for (const struct cfg_instance *i = m->instances; i; i = i->next)
+		printf("  %s:%d: vrrp_instance %s: %s, vrid %d, priority %d\n", i->file, i->line,
+		       i->name, i->ifname, i->vrid, i->priority);
+	for (const struct cfg_script *s = m->scripts; s; s = s->next)
+		printf("  %s:%d: vrrp_script %s: %s\n", s->file, s->line, s->name, s->script);
 	printf("lvs: %d virtual_server(s) = %d kernel service(s), %d real server(s), %d checker(s)\n",
 	       c.vs, c.services, c.rs, c.checkers);
 	for (const struct cfg_vs *vs = m->vss; vs; vs = vs->next)
@@ -81,6 +89,22 @@ static void diag_stderr(void *arg, bool error, const char *msg)
 	/* exactly "FILE:LINE: message", for editors and for scripts */
 	(void)error;
 	fprintf(stderr, "%s\n", msg);
+}
+
+/* -t: exit status 0 or 1, messages on stderr, the summary on stdout. */
+static int config_test(const char *conf, const char *config_id)
+{
+	struct cfg_diag diag = { .fn = diag_stderr };
+	struct cfg_model *m = cfg_load(conf, config_id, &diag);
+
+	if (!m) {
+		fprintf(stderr, "%s: configuration has %d error(s)\n", conf, diag.errors);
+		return 1;
+	}
+	print_summary(m);
+	printf("%s: configuration OK (%d warning(s))\n", conf, diag.warnings);
+	cfg_model_free(m);
+	return 0;
 }
 
 /* O_EXCL|O_NOFOLLOW: never follow a planted link; a stale file is replaced. */
@@ -153,6 +177,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "use-file", required_argument, NULL, 'f' },
+		{ "config-id", required_argument, NULL, 'i' },
 		{ "dont-fork", no_argument, NULL, 'n' },
 		{ "log-console", no_argument, NULL, 'l' },
 		{ "log-detail", no_argument, NULL, 'D' },
@@ -171,16 +196,18 @@ int main(int argc, char **argv)
 	};
 	const char *conf = DEFAULT_CONF, *pidfile = DEFAULT_PID;
 	const char *ctl = getenv("HALBD_CONTROL");
-	const char *metrics = NULL, *dump = NULL;
+	const char *metrics = NULL, *dump = NULL, *config_id = NULL;
+	char *default_id = NULL;
 	bool nofork = false, console = false, detail = false, test = false;
 	bool vrrp_only = false, check_only = false, flush = false;
 	int facility = LOG_DAEMON, c, ret;
 	struct cfg_diag diag = { 0 };
 	struct halbd d = { 0 };
 
-	while ((c = getopt_long(argc, argv, "f:nlDS:p:tPCvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:i:nlDS:p:tPCvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': conf = optarg; break;
+		case 'i': config_id = optarg; break;
 		case 'n': nofork = true; break;
 		case 'l': console = true; break;
 		case 'D': detail = true; break;
@@ -228,26 +255,27 @@ int main(int argc, char **argv)
 	}
 	if (!ctl || !*ctl)
 		ctl = DEFAULT_CTL;
-	if (test) {
-		struct cfg_model *m;
-
-		diag.fn = diag_stderr;
-		m = cfg_load(conf, &diag);
-		if (!m) {
-			fprintf(stderr, "%s: configuration has %d error(s)\n", conf, diag.errors);
+	/* worked out once: a reload reads '@' lines as the start did */
+	if (!config_id) {
+		default_id = cfg_default_config_id();
+		if (!default_id) {
+			fprintf(stderr, "halbd: out of memory\n");
 			return 1;
 		}
-		print_summary(m);
-		printf("%s: configuration OK (%d warning(s))\n", conf, diag.warnings);
-		cfg_model_free(m);
-		return 0;
+		config_id = default_id;
+	}
+	if (test) {
+		ret = config_test(conf, config_id);
+		free(default_id);
+		return ret;
 	}
 	halb_log_open("halbd", console, facility, detail);
 	proc_set_quiet(!console);
 	diag.fn = halbd_diag_log;
-	d.model = cfg_load(conf, &diag);
+	d.model = cfg_load(conf, config_id, &diag);
 	if (!d.model) {
 		log_err("%s: configuration has %d error(s), not starting", conf, diag.errors);
+		free(default_id);
 		return 1;
 	}
 	if (geteuid() != 0)
@@ -258,9 +286,11 @@ int main(int argc, char **argv)
 	}
 	if (write_pidfile(pidfile)) {
 		cfg_model_free(d.model);
+		free(default_id);
 		return 1;
 	}
 	d.conf_path = conf;
+	d.config_id = config_id;
 	d.ctl_path = ctl;
 	d.no_lvs = vrrp_only && !check_only;
 	d.no_vrrp = check_only && !vrrp_only;
@@ -271,6 +301,7 @@ int main(int argc, char **argv)
 	ret = halbd_run(&d);
 	unlink(pidfile);
 	cfg_model_free(d.model);
+	free(default_id);
 	halb_log_close();
 	return ret;
 }

@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cfg_diag d = { 0 };
-	struct cfg_model *m = cfg_load_buf("fuzz.conf", (const char *)data, size, &d);
+	struct cfg_model *m = cfg_load_buf("fuzz.conf", (const char *)data, size, "main", &d);
 
 	if (m) {
 		for (struct cfg_instance *vi = m->instances; vi; vi = vi->next)

@@ -2,7 +2,9 @@
 /*
  * Config parser: the seed config, every supported keyword, one-line
  * blocks, comments, quotes, includes with globs, and the exact text of
- * warnings and errors with their FILE:LINE.
+ * warnings and errors with their FILE:LINE.  Conditional lines and
+ * parameters as the model sees them (the preprocessor's own rules are in
+ * test_cfg_pp.c).
  */
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
@@ -29,8 +31,8 @@ static void put(const char *name, const char *text)
 	fclose(f);
 }
 
-/* Parse @text as file "t.conf" in the test directory. */
-static struct cfg_model *parse(const char *text)
+/* Parse @text as file "t.conf" in the test directory, with config id @id. */
+static struct cfg_model *parse_as(const char *id, const char *text)
 {
 	struct cfg_diag d = { .fn = collect };
 	char path[256];
@@ -38,7 +40,12 @@ static struct cfg_model *parse(const char *text)
 	reset_msgs();
 	put("t.conf", text);
 	snprintf(path, sizeof(path), "%s/t.conf", dir);
-	return cfg_load(path, &d);
+	return cfg_load(path, id, &d);
+}
+
+static struct cfg_model *parse(const char *text)
+{
+	return parse_as("main", text);
 }
 
 static char *at(int line)
@@ -567,6 +574,210 @@ static void test_model_equal_for_reload(void)
 	cfg_model_free(b);
 }
 
+/* keepalived's samples/keepalived.conf.conditional_conf, run with -i high or -i low */
+static const char *conditional_conf =
+	"# Run keepalived with either '-i high' or '-i low'\n"
+	"\n"
+	"@high net_namespace high\n"
+	"@low net_namespace low\n"
+	"\n"
+	"vrrp_script check_VI_0 {\n"
+	"@high\tscript /etc/keepalived/scripts/check_high_VI_0.sh\n"
+	"@low\tscript /etc/keepalived/scripts/check_low_VI_0.sh\n"
+	"\tinterval 1\n"
+	"\ttimeout 10\n"
+	"\trise 3\n"
+	"\tfall 3\n"
+	"}\n"
+	"\n"
+	"vrrp_instance VI_0 {\n"
+	"\tstate BACKUP\n"
+	"\tinterface eth0\n"
+	"\tvirtual_router_id 1\n"
+	"@high\tpriority 170\n"
+	"@low\tpriority 85\n"
+	"\tadvert_int 12\n"
+	"\tversion 3\n"
+	"\tuse_vmac\n"
+	"\ttrack_script {\n"
+	"\t\tcheck_VI_0\n"
+	"\t}\n"
+	"\ttrack_interface {\n"
+	"\t\teth3\n"
+	"\t\teth2 weight 20\n"
+	"\t}\n"
+	"\tvirtual_ipaddress {\n"
+	"\t\t10.1.0.254/32\n"
+	"\t}\n"
+	"}\n";
+
+static void test_conditional_sample(void)
+{
+	struct cfg_model *m = parse_as("high", conditional_conf);
+
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK_STR(m->config_id, "high");
+	CHECK_EQ(m->instances->priority, 170);
+	CHECK_STR(m->scripts->script, "/etc/keepalived/scripts/check_high_VI_0.sh");
+	CHECK_EQ(m->instances->ntrack_scripts, 1);
+	CHECK(msg_at("W", 3, "unknown keyword 'net_namespace' in top level, ignored"));
+	CHECK(msg_at("W", 23, "unknown keyword 'use_vmac' in vrrp_instance, ignored"));
+	CHECK_EQ(nmsgs, 2);
+	cfg_model_free(m);
+	m = parse_as("low", conditional_conf);
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK_EQ(m->instances->priority, 85);
+	CHECK_STR(m->scripts->script, "/etc/keepalived/scripts/check_low_VI_0.sh");
+	CHECK(msg_at("W", 4, "unknown keyword 'net_namespace' in top level, ignored"));
+	cfg_model_free(m);
+	/* neither: no script at all, which is an error, as in keepalived */
+	m = parse_as("other", conditional_conf);
+	CHECK(!m);
+	CHECK(msg_at("E", 6, "vrrp_script 'check_VI_0' has no 'script'"));
+}
+
+static void test_config_id_default(void)
+{
+	char *id = cfg_default_config_id(), text[256];
+	struct cfg_model *m;
+
+	CHECK(id && *id && !strchr(id, '.'));
+	if (!id)
+		return;
+	snprintf(text, sizeof(text), "global_defs {\n @%s router_id mine\n @^%s router_id not_mine\n}\n",
+		 id, id);
+	m = parse_as(NULL, text);
+	CHECK(m);
+	if (m) {
+		CHECK_STR(m->config_id, id);
+		CHECK_STR(m->global.router_id, "mine");
+	}
+	cfg_model_free(m);
+	free(id);
+}
+
+static const char *multiline_instance =
+	"$INSTANCE= \\\n"
+	"vrrp_instance VI_${NUM} { \\\n"
+	"    interface eth0 \\\n"
+	"    virtual_router_id ${NUM} \\\n"
+	"    @main priority 130 \\\n"
+	"    @^main priority 120 \\\n"
+	"    virtual_ipaddress { \\\n"
+	"        10.0.${NUM}.254/24 \\\n"
+	"    } \\\n"
+	"}\n"
+	"\n"
+	"~SEQ(NUM, 1, 2) $INSTANCE\n"
+	"$NUM=3\n"
+	"$INSTANCE\n";
+
+static void test_parameters_in_the_model(void)
+{
+	struct cfg_model *m = parse(multiline_instance);
+	struct cfg_instance *vi;
+
+	CHECK(m);
+	if (!m)
+		return;
+	vi = m->instances;
+	for (int i = 1; i <= 3; i++, vi = vi ? vi->next : NULL) {
+		char name[16], vip[32];
+
+		CHECK(vi);
+		if (!vi)
+			return;
+		snprintf(name, sizeof(name), "VI_%d", i);
+		snprintf(vip, sizeof(vip), "10.0.%d.254", i);
+		CHECK_STR(vi->name, name);
+		CHECK_EQ(vi->vrid, i);
+		CHECK_EQ(vi->priority, 130);
+		CHECK(addr_is(&vi->vips[0].addr, vip));
+		CHECK_EQ(vi->line, i < 3 ? 12 : 14);	/* the line that used $INSTANCE */
+	}
+	CHECK(!vi);
+	CHECK_EQ(nmsgs, 0);
+	cfg_model_free(m);
+	m = parse_as("backup", multiline_instance);
+	CHECK(m && m->instances->priority == 120);
+	cfg_model_free(m);
+	/* ${_HASH} in quotes is a '#'; unquoted it starts a comment, as in keepalived */
+	m = parse("vrrp_script s {\n script \"/bin/echo a${_HASH}b\"\n}\n"
+		  "vrrp_script t {\n script /bin/echo${_HASH}b\n}\n");
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK_STR(m->scripts->script, "/bin/echo a#b");
+	CHECK_STR(m->scripts->next->script, "/bin/echo");
+	CHECK(msg_at("W", 5, "'#' starts a comment, as in keepalived: '/bin/echo#...' is read as"
+		     " '/bin/echo' (quote the word to keep the '#')"));
+	cfg_model_free(m);
+}
+
+static void test_parameters_across_includes(void)
+{
+	struct cfg_model *m;
+	char path[300];
+
+	/* definitions carry on from an include to its includer and back, in reading order */
+	put("defs.inc", "$PRIO=120\n@main $IF=eth1\n$INST=inst.inc\n");
+	put("inst.inc", "vrrp_instance B$VRID {\n interface $IF\n virtual_router_id ${VRID}\n"
+			" priority $PRIO\n}\n");
+	m = parse("include defs.inc\n$VRID=7\ninclude $INST\n$PRIO=99\n$VRID=8\n"
+		  "$INC=include ${_PWD}/inst.inc\n$INC\n");
+	CHECK(m);
+	if (!m)
+		return;
+	CHECK_STR(m->instances->name, "B7");
+	CHECK_STR(m->instances->ifname, "eth1");
+	CHECK_EQ(m->instances->vrid, 7);
+	CHECK_EQ(m->instances->priority, 120);
+	CHECK_STR(m->instances->next->name, "B8");
+	CHECK_EQ(m->instances->next->vrid, 8);
+	CHECK_EQ(m->instances->next->priority, 99);
+	snprintf(path, sizeof(path), "%s/inst.inc", dir);
+	CHECK_STR(m->instances->file, path);
+	CHECK_EQ(m->instances->line, 1);
+	cfg_model_free(m);
+	/* an error inside an include names the include's file and line */
+	put("bad.inc", "$R=${R}\nvrrp_script s {\n script ${R}\n}\n");
+	m = parse("include bad.inc\n");
+	CHECK(!m);
+	snprintf(path, sizeof(path),
+		 "E: %s/bad.inc:3: parameter substitution nested more than 32 deep: does '$R' use itself?",
+		 dir);
+	CHECK(has_msg(path));
+}
+
+static void test_expansion_errors_name_the_line(void)
+{
+	struct cfg_model *m;
+
+	/* an error in a line a multiline definition made: the line that used it */
+	m = parse("$BAD= \\\nvrrp_instance X { \\\n interface eth0 \\\n virtual_router_id 256 \\\n}\n"
+		  "\n$BAD\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 7, "invalid value '256' for 'virtual_router_id' (expected 1..255)"));
+	/* the preprocessor's errors reject the configuration */
+	m = parse("vrrp_instance X {\n interface eth0\n virtual_router_id ${_RANDOM 9 1}\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 3, "${_RANDOM 9 1}: MIN is greater than MAX"));
+	m = parse("global_defs {\n router_id ${ID\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 2, "unterminated '${ID': no '}' before the end of the line"));
+	m = parse("global_defs {\n}\n~SEQ(N, 0, 200000) x\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 3, "expansion makes more than 100000 lines"));
+	m = parse("virtual_ipaddress {\n~SEQ(N, 1, -1, 5) 10.0.0.$N\n}\n");
+	CHECK(!m);
+	CHECK(msg_at("E", 2, "invalid '~SEQ(N, 1, -1, 5)': STEP does not lead from START to END"));
+	CHECK_EQ(nmsgs, 1);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/halbd-ut.XXXXXX");
@@ -584,6 +795,11 @@ int main(void)
 	RUN(test_auth_ah);
 	RUN(test_ipv6_unicast);
 	RUN(test_model_equal_for_reload);
+	RUN(test_conditional_sample);
+	RUN(test_config_id_default);
+	RUN(test_parameters_in_the_model);
+	RUN(test_parameters_across_includes);
+	RUN(test_expansion_errors_name_the_line);
 	reset_msgs();
 	if (!getenv("UT_KEEP")) {
 		char cmd[128];

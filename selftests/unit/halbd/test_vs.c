@@ -22,7 +22,7 @@ static struct cfg_model *parse(const char *text)
 	struct cfg_diag d = { .fn = collect };
 
 	reset_msgs();
-	return cfg_load_buf("t.conf", text, strlen(text), &d);
+	return cfg_load_buf("t.conf", text, strlen(text), "main", &d);
 }
 
 /* ---- the fake kernel ---- */
