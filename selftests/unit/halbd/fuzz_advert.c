@@ -49,8 +49,12 @@ static void bare(const uint8_t *data, size_t size)
 	 * the auth bytes it read, v3 has none).  The checksum may legally
 	 * differ: 0x0000 and 0xffff are the same one's complement zero, and
 	 * the receiver accepts both; so the re-encoded packet must decode too.
+	 * v3's four reserved bits are ignored on receipt and sent as zero
+	 * (RFC 5798 5.2.5).
 	 */
-	if (n != (int)(size - 1) || memcmp(out, data + 1, 6) || memcmp(out + 8, data + 9, n - 8))
+	if (n != (int)(size - 1) || memcmp(out, data + 1, 4) || out[5] != data[6] ||
+	    out[4] != (a.version == 3 ? data[5] & 0x0f : data[5]) ||
+	    memcmp(out + 8, data + 9, n - 8))
 		abort();
 	if (vrrp_pkt_decode(out, n, &c, &a) != VRRP_RX_OK)
 		abort();
