@@ -82,7 +82,7 @@ trap 'exit 1' INT TERM
 
 # ---- build: checkdrv with ASan/UBSan for behaviour, plain -O2 for the load figures ----
 srcs="$top/selftests/halbd/checkdrv.c"
-for f in cfg_pp cfg_lex cfg_parse cfg_vrrp cfg_vs cfg_model proc http_resp; do
+for f in cfg_pp cfg_pp_subst cfg_pp_block cfg_lex cfg_parse cfg_vrrp cfg_vs cfg_model proc http_resp; do
 	srcs="$srcs $top/userspace/halbd/$f.c"
 done
 srcs="$srcs $(ls "$top"/userspace/halbd/check_*.c | tr '\n' ' ') $top/userspace/common/log.c $top/userspace/common/keyidx.c $top/userspace/common/sbuf.c"
