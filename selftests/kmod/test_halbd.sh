@@ -4,7 +4,9 @@
 # halbd programs halb.ko from a keepalived.conf: virtual servers and real
 # servers at start, a reload that changes one weight and nothing else
 # (counters and an open connection survive), health checks taking a dead
-# httpd out of the table and back, a kernel refusal logged with its
+# httpd out of the table and back, the same under a steady load with every
+# request counted (nothing may fail across a reload, nor once a dead server
+# is out, nor after its return), a kernel refusal logged with its
 # file:line, the standby director's DR real-server set-up following VRRP,
 # "halbctl realserver", and what stays in the kernel at exit.  Its metrics
 # endpoint and SIGUSR1 dump must show the kernel's counters and the checks
@@ -23,6 +25,8 @@
 #   virtual_server 2001:db8:100::1 80 wlc NAT, TCP_CHECK, rs1..rs3 (2001:db8:2::11..13)
 #   virtual_server fwmark 7           rr  NAT, TCP_CHECK, rs1..rs3 port 80; d's nft
 #                                          marks TCP to 203.0.113.1:81 with 7
+#   virtual_server 203.0.113.1 9000  wrr NAT, TCP_CHECK, loadtool servers on rs1..rs3,
+#                                          a loadtool client in c
 . "$(dirname "$0")/lib.sh"
 
 HALBD=$TOP/userspace/halbd/halbd
@@ -389,6 +393,94 @@ kill -HUP "$(halbd_pid)"
 check "SIGHUP without them: the IPv6 and fwmark services are removed" \
 	busywait 5000 eval '! list | grep -q "^FWM  7" && ! list | grep -qF "$v6svc"'
 nsx d nft delete table inet halbtest
+
+# --- under load: a reload, a dead real server and its return, requests counted
+# loadtool servers on rs1..rs3 :9000 behind 203.0.113.1:9000 (wrr NAT,
+# TCP_CHECK); a client in c keeps two threads of short connections and
+# three long-lived ones going through all of it.
+# load_conf W3: that virtual_server, rs3 at weight W3
+load_conf() {
+	local i
+	printf 'virtual_server 203.0.113.1 9000 {\n    delay_loop %s\n' "$DELAY_LOOP"
+	printf '    lb_algo wrr\n    lb_kind NAT\n    protocol TCP\n'
+	for i in 1 2 3; do
+		echo "    real_server 192.0.2.1$i 9000 {"
+		echo "        weight $([ "$i" = 3 ] && echo "$1" || echo 1)"
+		tcp_check
+		echo "    }"
+	done
+	echo "}"
+}
+# lstat KEY: a counter of the client's status file
+lstat() { grep -o "\b$1=[0-9]*" "$WORK/load.status" 2>/dev/null | cut -d= -f2 | grep . || echo 0; }
+# more_requests N: wait until the client has completed N more short requests
+more_requests() { local from; from=$(lstat short_ok); busywait 30000 eval '[ "$(lstat short_ok)" -ge $((from + $1)) ]'; }
+# loadtool_pid N: the loadtool server of rsN (nsx runs in a subshell: $! is not it)
+loadtool_pid() {
+	local p
+	for p in $(ip netns pids "$NS_PREFIX-rs$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = loadtool ] && echo "$p"
+	done
+}
+for i in 1 2 3; do
+	nsx "rs$i" "$BIN/loadtool" server 9000 > /dev/null 2>&1 &
+done
+busywait 5000 eval '[ -n "$(loadtool_pid 1)" ] && [ -n "$(loadtool_pid 2)" ] && [ -n "$(loadtool_pid 3)" ]'
+conf 3 "" "$(load_conf 1)"
+kill -HUP "$(halbd_pid)"
+check "load: SIGHUP adds 203.0.113.1:9000 with its three real servers" \
+	busywait 10000 eval 'has_dest 203.0.113.1:9000 192.0.2.11:9000 &&
+			    has_dest 203.0.113.1:9000 192.0.2.12:9000 &&
+			    has_dest 203.0.113.1:9000 192.0.2.13:9000'
+rm -f "$WORK/load.stop"
+nsx c "$BIN/loadtool" client --workers 2 --pause 20 --size 2000 \
+	--long 3 --long-size 4096 --rate 20000 --ctimeout 1000 --timeout 3000 \
+	--stop "$WORK/load.stop" --status "$WORK/load.status" --log "$WORK/load.log" \
+	203.0.113.1 9000 > "$WORK/load.out" 2>&1 &
+lclient=$!
+more_requests 20
+# a reload that changes a weight of this very service, under load
+conf 3 "" "$(load_conf 2)"
+kill -HUP "$(halbd_pid)"
+check "load: SIGHUP under load sets rs3's weight to 2" \
+	busywait 5000 weight_is 203.0.113.1:9000 192.0.2.13:9000 2
+more_requests 20
+diag "after the reload: $(cat "$WORK/load.status")"
+check "load: nothing failed across the reload ($(lstat short_ok) short requests, $(lstat long_reqs) on the long-lived connections)" \
+	eval '[ "$(lstat short_fail)" = 0 ] && [ "$(lstat long_fail)" = 0 ]'
+# rs2's server killed: requests fail only until the check takes it out
+t_kill=$(now_ms)
+kill $(loadtool_pid 2)
+check "load: dead rs2 leaves 203.0.113.1:9000" \
+	busywait $((BOUND_MS + SLACK_MS)) no_dest 203.0.113.1:9000 192.0.2.12:9000
+t_gone=$(now_ms)
+more_requests 20
+t_after=$(now_ms)
+nsx rs2 "$BIN/loadtool" server 9000 > /dev/null 2>&1 &
+check "load: revived rs2 is back in 203.0.113.1:9000" \
+	busywait $((BOUND_MS + SLACK_MS)) has_dest 203.0.113.1:9000 192.0.2.12:9000
+t_back=$(now_ms)
+more_requests 20
+touch "$WORK/load.stop"
+wait "$lclient"
+tail -n 1 "$WORK/load.out" | sed 's/^/# /'
+# the client's log, one line a short request: T0 T1 T2 SERVER STATUS BYTES (ns)
+read -r w wf n nf b bf b2 < <(awk -v k="$t_kill" -v g="$t_gone" -v a="$t_after" -v r="$t_back" '
+	{ t = int($1 / 1000000); bad = $5 != "ok" }
+	t >= k && t <= g { w++; wf += bad }
+	t > g && t <= a { n++; nf += bad }
+	t > r { b++; bf += bad; if ($4 == "192.0.2.12" && !bad) b2++ }
+	END { print w + 0, wf + 0, n + 0, nf + 0, b + 0, bf + 0, b2 + 0 }' "$WORK/load.log")
+diag "rs2 dead: $wf of $w requests failed in the $((t_gone - t_kill)) ms until the listing no longer showed it (polled)"
+check "load: once rs2 is out, no request fails ($n requests, $nf failed)" \
+	eval '[ "$n" -ge 20 ] && [ "$nf" = 0 ]'
+check "load: after its return rs2 serves again, nothing fails ($b2 of $b requests on rs2, $bf failed)" \
+	eval '[ "$b2" -ge 1 ] && [ "$bf" = 0 ]'
+kill $(loadtool_pid 1) $(loadtool_pid 2) $(loadtool_pid 3) 2>/dev/null
+conf 3
+kill -HUP "$(halbd_pid)"
+check "load: SIGHUP without it: 203.0.113.1:9000 removed" \
+	busywait 5000 eval '! list | grep -q "^TCP  203.0.113.1:9000 "'
 
 # --- halbctl realserver ------------------------------------------------------
 nsx rs1 "$HALBCTL" realserver up 203.0.113.60 2001:db8:100::60 > /dev/null
