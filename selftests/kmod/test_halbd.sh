@@ -199,12 +199,15 @@ stop_halbd() {
 	wait "$HALBD_PID" 2>/dev/null
 }
 
-httpd_pid() {	# httpd_pid N: the busybox httpd of rsN
+# comm_pid NS COMM: the processes named COMM in namespace NS (nsx runs in
+# a subshell, so $! is not the server it starts)
+comm_pid() {
 	local p
-	for p in $(ip netns pids "$NS_PREFIX-rs$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = busybox ] && echo "$p"
+	for p in $(ip netns pids "$NS_PREFIX-$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && echo "$p"
 	done
 }
+httpd_pid() { comm_pid "rs$1" busybox; }	# httpd_pid N: the busybox httpd of rsN
 
 [ -n "${HALB_TEST_BIN:-}" ] || echo "KTAP version 1"
 load_halb || { fail "load halb.ko"; exit 1; }
@@ -415,13 +418,7 @@ load_conf() {
 lstat() { grep -o "\b$1=[0-9]*" "$WORK/load.status" 2>/dev/null | cut -d= -f2 | grep . || echo 0; }
 # more_requests N: wait until the client has completed N more short requests
 more_requests() { local from; from=$(lstat short_ok); busywait 30000 eval '[ "$(lstat short_ok)" -ge $((from + $1)) ]'; }
-# loadtool_pid N: the loadtool server of rsN (nsx runs in a subshell: $! is not it)
-loadtool_pid() {
-	local p
-	for p in $(ip netns pids "$NS_PREFIX-rs$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = loadtool ] && echo "$p"
-	done
-}
+loadtool_pid() { comm_pid "rs$1" loadtool; }	# loadtool_pid N: the loadtool server of rsN
 for i in 1 2 3; do
 	nsx "rs$i" "$BIN/loadtool" server 9000 > /dev/null 2>&1 &
 done
